@@ -1,0 +1,124 @@
+"""Pack files to a checked pack: reading, parsing, resolving imports, checking.
+
+Imports are resolved relative to the importing file; each file is read once; a cycle is an
+error naming the chain of files. All diagnostics of all stages are raised together.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lexgap import ast
+from lexgap.build import Builder
+from lexgap.check import check
+from lexgap.diagnostics import CheckError, Diagnostic, LexgapError, ParseError, Severity
+from lexgap.model import Pack
+from lexgap.parser import parse_tree
+from lexgap.span import Span
+
+
+def parse_module(text: str, filename: str) -> tuple[ast.Module, list[Diagnostic]]:
+    """Parse and build one file. Raises ParseError on a syntax error."""
+    tree, comments = parse_tree(text, filename)
+    builder = Builder(filename)
+    try:
+        module = builder.module(tree, comments)
+    except RecursionError:
+        msg = "an expression is nested too deeply"
+        raise ParseError(
+            [Diagnostic("too-deep", msg, Span.point(filename, 1, 1), hint="split it into definitions")],
+            {filename: text},
+        ) from None
+    return module, builder.diagnostics
+
+
+def read_source(path: Path, display: str, span: Span | None = None) -> str:
+    where = span or Span.point(display, 0, 0)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise CheckError([Diagnostic("unreadable", f"'{display}' is a folder, not a pack file", where)]) from None
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise CheckError([Diagnostic("unreadable", f"cannot read '{display}': {reason}", where)]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        msg = f"'{display}' is not UTF-8 text (byte {err.start})"
+        raise CheckError([Diagnostic("unreadable", msg, where)]) from None
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.modules: list[ast.Module] = []
+        self.sources: dict[str, str] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.done: set[Path] = set()
+        self.stack: list[tuple[Path, str]] = []
+
+    def load(self, path: Path, display: str, text: str | None = None, via: Span | None = None) -> None:
+        key = path.resolve() if text is None or path.exists() else path
+        for i, (p, _) in enumerate(self.stack):
+            if p == key:
+                chain = " -> ".join([d for _, d in self.stack[i:]] + [display])
+                where = via or Span.point(display, 1, 1)
+                self.diagnostics.append(
+                    Diagnostic("import-cycle", f"import cycle: {chain}", where,
+                               hint="move the shared declarations into a file both can import")
+                )
+                return
+        if key in self.done:
+            return
+        if text is None:
+            if not path.is_file() and via is not None:
+                self.diagnostics.append(
+                    Diagnostic("import-not-found", f"imported file '{display}' does not exist", via)
+                )
+                return
+            text = read_source(path, display, via)
+        self.sources[display] = text
+        module, diagnostics = parse_module(text, display)
+        self.diagnostics.extend(diagnostics)
+        self.stack.append((key, display))
+        for decl in module.decls:
+            if isinstance(decl, ast.Import):
+                target = path.parent / decl.target
+                shown = os.path.normpath(os.path.join(os.path.dirname(display), decl.target))
+                self.load(target, shown, via=decl.span)
+        self.stack.pop()
+        self.done.add(key)
+        self.modules.append(module)
+
+
+def _finish(loader: _Loader, root: str) -> Pack:
+    errors = [d for d in loader.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        raise CheckError(loader.diagnostics, loader.sources)
+    pack, diagnostics = check(loader.modules, root, loader.sources)
+    if pack is None:
+        raise CheckError(diagnostics, loader.sources)
+    return pack
+
+
+def load_pack(path: str | os.PathLike[str]) -> Pack:
+    """Read, parse and check a pack file and everything it imports.
+
+    Raises a :class:`~lexgap.diagnostics.LexgapError` subclass holding every problem found.
+    """
+    display = os.fspath(path)
+    loader = _Loader()
+    try:
+        loader.load(Path(display), display)
+    except ParseError as err:
+        raise ParseError(err.diagnostics, {**loader.sources, **err.sources}) from None
+    except LexgapError:
+        raise
+    return _finish(loader, display)
+
+
+def parse_pack(text: str, filename: str = "<string>") -> Pack:
+    """Check pack text as if it were the file ``filename`` (imports resolve beside it)."""
+    loader = _Loader()
+    loader.load(Path(filename), filename, text=text)
+    return _finish(loader, filename)

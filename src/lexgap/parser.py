@@ -1,0 +1,296 @@
+"""Rule-pack text to lark parse tree, with friendly syntax errors.
+
+This module and :mod:`lexgap.build` are the only ones that touch lark. No lark exception
+leaves them: syntax errors become :class:`~lexgap.diagnostics.ParseError` with a position,
+an expected/found message, and for common mistakes a specific explanation (a table of
+known-bad snippets matched with lark's ``match_examples``).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from lexgap.diagnostics import Diagnostic, ParseError
+from lexgap.resources import grammar_path
+from lexgap.span import Span
+
+#: Limits that keep hostile input from exhausting memory or the stack.
+MAX_SOURCE_BYTES = 10_000_000
+MAX_NESTING = 100
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    return lark.Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=False,
+    )
+
+
+# NOTE: each row is tested in tests/test_parser.py; keep the snippets minimal.
+SYNTAX_EXAMPLES: dict[tuple[str, str, str], list[str]] = {
+    (
+        "assign-in-expr",
+        "'=' is not a comparison",
+        "write '==' to compare two values",
+    ): [
+        "criterion c { require a = b",
+        "define d = a = b",
+        "criterion c { applies a = b",
+    ],
+    (
+        "chained-comparison",
+        "comparisons cannot be chained",
+        "combine two comparisons with 'and': a < b and b < c",
+    ): [
+        "criterion c { require a < b < c",
+        "criterion c { require a == b == c",
+        "define d = a < b < c",
+        "criterion c { require a <= b > c",
+    ],
+    (
+        "missing-colon",
+        "a fact declaration needs ':' between its name and its type",
+        "write: fact law.example: bool",
+    ): [
+        "fact a bool",
+        "fact a.b number",
+    ],
+    (
+        "missing-type",
+        "a fact declaration needs a type after ':'",
+        "types are bool, number, string, date, duration, enum(...), list(...)",
+    ): [
+        'fact a: "description"',
+        "fact a: }",
+    ],
+    (
+        "clause-expected",
+        "expected a criterion clause",
+        "clauses are title, cites, group, severity, weight, applies, require, gap, remedy",
+    ): [
+        "criterion c { requires a",
+        "criterion c { titel",
+        'criterion c { title "t" foo',
+    ],
+}
+
+
+_TOKEN_NAMES = {
+    "PATH": "a name",
+    "STRING": "a string",
+    "NUMBER": "a number",
+    "DATE": "a date",
+    "DURATION": "a duration",
+    "CMP_OP": "a comparison",
+    "ADD_OP": "'+' or '-'",
+    "MUL_OP": "'*' or '/'",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COLON": "':'",
+    "COMMA": "','",
+    "EQUAL": "'='",
+    "MINUS": "'-'",
+    "$END": "end of file",
+}
+
+
+def _describe(name: str) -> str:
+    if name in _TOKEN_NAMES:
+        return _TOKEN_NAMES[name]
+    if name.isupper() and name.isalpha() or "_" in name and name.replace("_", "").isupper():
+        return f"'{name.lower()}'"
+    return name
+
+
+def _found(token: lark.Token) -> str:
+    if token.type == "$END":
+        return "end of file"
+    text = str(token)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    if token.type in ("PATH", "STRING", "NUMBER", "DATE", "DURATION"):
+        return f"{_describe(token.type)} '{text}'"
+    return f"'{text}'"
+
+
+def _expected(names: set[str]) -> str:
+    shown = sorted({_describe(n) for n in names})
+    if len(shown) > 8:
+        shown = [*shown[:8], "..."]
+    return ", ".join(shown)
+
+
+def _try_parse(text: str) -> lark.Tree:
+    return _parser().parse(text)
+
+
+def _nesting_diagnostic(text: str, filename: str) -> Diagnostic | None:
+    """Refuse absurd bracket nesting before lark builds a tree too deep to walk."""
+    depth = 0
+    line, col = 1, 0
+    in_string = in_comment = escaped = False
+    for ch in text:
+        col += 1
+        if ch == "\n":
+            line, col = line + 1, 0
+            in_comment = False
+            in_string = False
+            continue
+        if in_comment:
+            continue
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+            continue
+        if ch == "#":
+            in_comment = True
+        elif ch == '"':
+            in_string = True
+        elif ch in "([":
+            depth += 1
+            if depth > MAX_NESTING:
+                return Diagnostic(
+                    "too-deep",
+                    f"brackets are nested more than {MAX_NESTING} levels deep",
+                    Span.point(filename, line, col),
+                    hint="split the expression into definitions",
+                )
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+    return None
+
+
+def parse_tree(text: str, filename: str) -> tuple[lark.Tree, list[lark.Token]]:
+    """Parse pack text; return the tree and the comment tokens (for the formatter)."""
+    if len(text) > MAX_SOURCE_BYTES:
+        msg = f"file is larger than {MAX_SOURCE_BYTES} bytes"
+        raise ParseError([Diagnostic("too-large", msg, Span.point(filename, 1, 1))])
+    deep = _nesting_diagnostic(text, filename)
+    if deep is not None:
+        raise ParseError([deep], {filename: text})
+    comments: list[lark.Token] = []
+    parser = _parser()
+    try:
+        tree = parser.parse(text)
+    except UnexpectedInput as err:
+        raise ParseError([_syntax_diagnostic(err, text, filename)], {filename: text}) from None
+    except RecursionError:
+        msg = "the file is nested too deeply to parse"
+        raise ParseError([Diagnostic("too-deep", msg, Span.point(filename, 1, 1))]) from None
+    comments.extend(_scan_comments(text))
+    return tree, comments
+
+
+def _scan_comments(text: str) -> list[lark.Token]:
+    """Find ``#`` comments outside strings, with positions (the lexer ignores them)."""
+    found: list[lark.Token] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        in_string = escaped = False
+        for idx, ch in enumerate(line):
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif ch == "\\":
+                    escaped = True
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch == "#":
+                tok = lark.Token("COMMENT", line[idx:].rstrip())
+                tok.line, tok.column = lineno, idx + 1
+                tok.end_line, tok.end_column = lineno, len(line.rstrip()) + 1
+                found.append(tok)
+                break
+    return found
+
+
+def _syntax_diagnostic(err: UnexpectedInput, text: str, filename: str) -> Diagnostic:
+    line = getattr(err, "line", 1) or 1
+    column = getattr(err, "column", 1) or 1
+    if isinstance(err, UnexpectedEOF) or (
+        isinstance(err, UnexpectedToken) and err.token.type == "$END"
+    ):
+        lines = text.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+    span = Span.point(filename, line, column)
+    if isinstance(err, UnexpectedCharacters):
+        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        if ch == '"':
+            return Diagnostic(
+                "unterminated-string",
+                "string is not closed on this line",
+                span,
+                hint='close it with " ; write \\" for a quote inside a string',
+            )
+        shown = repr(ch) if ch else "end of file"
+        return Diagnostic("unexpected-char", f"unexpected character {shown}", span)
+    matched = _match_example(err, text)
+    if matched is not None:
+        code, message, hint = matched
+        return Diagnostic(code, message, span, hint=hint)
+    expected: set[str] = set(getattr(err, "expected", None) or getattr(err, "accepts", None) or ())
+    if isinstance(err, UnexpectedToken):
+        token = err.token
+        end_col = column + max(1, len(str(token)))
+        span = Span(filename, line, column, line, end_col)
+        if token.type == "$END":
+            return Diagnostic(
+                "unexpected-eof",
+                f"unexpected end of file, expected {_expected(expected)}",
+                span,
+                hint="is a '}' or ')' missing?",
+            )
+        return Diagnostic(
+            "syntax",
+            f"unexpected {_found(token)}, expected {_expected(expected)}",
+            span,
+        )
+    return Diagnostic("unexpected-eof", f"unexpected end of file, expected {_expected(expected)}", span)
+
+
+@functools.cache
+def _example_index() -> dict[tuple[object, str], tuple[str, str, str]]:
+    """Map (LALR state, token type) of each known-bad snippet's error to its message.
+
+    NOTE: lark's own ``match_examples`` also compares stack depth, so a snippet would only
+    match errors at the same nesting; keying on the state alone generalises each row.
+    """
+    index: dict[tuple[object, str], tuple[str, str, str]] = {}
+    for label, snippets in SYNTAX_EXAMPLES.items():
+        for snippet in snippets:
+            try:
+                _parser().parse(snippet)
+            except UnexpectedToken as err:
+                index.setdefault(_error_key(err), label)
+            except UnexpectedInput:
+                continue
+    return index
+
+
+def _error_key(err: UnexpectedToken) -> tuple[object, str]:
+    state = getattr(err, "state", None)
+    position = getattr(state, "position", None)
+    return (position, err.token.type)
+
+
+def _match_example(err: UnexpectedInput, text: str) -> tuple[str, str, str] | None:
+    if not isinstance(err, UnexpectedToken):
+        return None
+    return _example_index().get(_error_key(err))
