@@ -257,9 +257,15 @@ class Builder:
                 if as_of is not None:
                     self.error("duplicate-clause", "a test has one 'as_of'", self.span_of(part))
                     continue
-                date = self.expr(date_tok)
-                if isinstance(date, ast.DateLit):
-                    as_of = date
+                assert isinstance(date_tok, lark.Token)
+                # NOTE: the DATE token is bare here (no `date` tree around it), so it is
+                # converted directly; `self.expr` would take it for a name and drop it.
+                value = parse_date(str(date_tok))
+                if value is None:
+                    where = self.span_of(date_tok)
+                    self.error("bad-date", f"'{date_tok}' is not a real date", where)
+                    continue
+                as_of = ast.DateLit(value, span=self.span_of(date_tok))
         return ast.Test(
             unquote_string(str(name_tok)),
             tuple(given),
