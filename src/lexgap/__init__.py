@@ -16,9 +16,19 @@ from lexgap.diagnostics import FactsError as FactsError
 from lexgap.diagnostics import LexgapError as LexgapError
 from lexgap.diagnostics import ParseError as ParseError
 from lexgap.diagnostics import UsageError as UsageError
+from lexgap.evaluate import evaluate as evaluate
+from lexgap.evaluate import evaluate_iter as evaluate_iter
+from lexgap.facts import Jurisdiction as Jurisdiction
+from lexgap.facts import jurisdiction_from_mapping as jurisdiction_from_mapping
+from lexgap.facts import load_jurisdiction as load_jurisdiction
+from lexgap.facts import load_jurisdictions as load_jurisdictions
+from lexgap.facts import parse_jurisdiction as parse_jurisdiction
 from lexgap.load import load_pack as load_pack
 from lexgap.load import parse_pack as parse_pack
 from lexgap.model import Pack as Pack
+from lexgap.results import Report as Report
+from lexgap.results import Result as Result
+from lexgap.results import Verdict as Verdict
 
 __version__ = "0.1.0"
 
@@ -29,10 +39,20 @@ __all__ = [
     "EvaluationError",
     "FactsError",
     "LexgapError",
+    "Jurisdiction",
     "Pack",
     "ParseError",
+    "Report",
+    "Result",
     "UsageError",
+    "Verdict",
     "__version__",
+    "evaluate",
+    "evaluate_iter",
+    "jurisdiction_from_mapping",
+    "load_jurisdiction",
+    "load_jurisdictions",
     "load_pack",
+    "parse_jurisdiction",
     "parse_pack",
 ]

@@ -85,6 +85,8 @@ class Pack:
     files: tuple[str, ...]
     modules: tuple[ast.Module, ...] = attrs.field(eq=False, repr=False)
     sources: dict[str, str] = attrs.field(eq=False, repr=False)
+    #: Compiled programs per backend, so a pack compiles once however often it is evaluated.
+    cache: dict[str, object] = attrs.field(factory=dict, eq=False, repr=False, init=False)
 
     def criterion(self, path: str) -> Criterion:
         for c in self.criteria:

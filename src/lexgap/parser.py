@@ -21,6 +21,15 @@ from lexgap.span import Span
 MAX_SOURCE_BYTES = 10_000_000
 MAX_NESTING = 100
 
+#: Words that can never be a whole name (a one-segment path), though they may be one segment
+#: of a dotted path (``law.test``). The contextual lexer reads such a word as a name wherever
+#: its keyword is not expected (``fact and: bool``), so :func:`parse_tree` rejects it after
+#: parsing.
+RESERVED = frozenset(
+    "pack fact define criterion test import and or not implies in true false unknown known "
+    "as_of contains count given expect".split()
+)
+
 
 @functools.cache
 def _parser() -> lark.Lark:
@@ -193,8 +202,34 @@ def parse_tree(text: str, filename: str) -> tuple[lark.Tree, list[lark.Token]]:
     except RecursionError:
         msg = "the file is nested too deeply to parse"
         raise ParseError([Diagnostic("too-deep", msg, Span.point(filename, 1, 1))]) from None
+    reserved = _reserved_diagnostic(tree, filename)
+    if reserved is not None:
+        raise ParseError([reserved], {filename: text})
     comments.extend(_scan_comments(text))
     return tree, comments
+
+
+def _reserved_diagnostic(tree: lark.Tree, filename: str) -> Diagnostic | None:
+    """The first name that is a whole reserved word, if any (the verdict of ``expect`` may be
+    ``unknown``: it is a verdict, not a name)."""
+    found: list[lark.Token] = []
+    for sub in tree.iter_subtrees():
+        children = sub.children[:1] if sub.data == "expect_line" else sub.children
+        found.extend(
+            child
+            for child in children
+            if isinstance(child, lark.Token) and child.type == "PATH" and str(child) in RESERVED
+        )
+    if not found:
+        return None
+    first = min(found, key=lambda t: (t.line or 0, t.column or 0))
+    line, column = first.line or 1, first.column or 1
+    return Diagnostic(
+        "reserved-word",
+        f"'{first}' is a reserved word and cannot be used as a name",
+        Span(filename, line, column, line, column + len(str(first))),
+        hint="choose another name, or use the word as one segment of a dotted path",
+    )
 
 
 def _scan_comments(text: str) -> list[lark.Token]:

@@ -1,0 +1,166 @@
+"""A checked pack and jurisdictions to a :class:`~lexgap.results.Report`.
+
+The pack is compiled once per backend and cached on the pack; each jurisdiction's facts
+in force at ``as_of`` are typed against the pack's declarations and bound into an
+environment that all of that jurisdiction's results share.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from lexgap.diagnostics import Diagnostic, FactsError, UsageError
+from lexgap.facts import FactValue, Jurisdiction, load_jurisdiction, load_jurisdictions
+from lexgap.model import Pack
+from lexgap.native import Program
+from lexgap.results import Context, Report, Result, Verdict, verdict_of
+from lexgap.types import Value
+
+BACKENDS = ("native", "durable")
+
+JurisdictionLike = Jurisdiction | str | os.PathLike[str]
+
+
+def program_for(pack: Pack) -> Program:
+    """The pack's compiled native program (compiled on first use)."""
+    program = pack.cache.get("native")
+    if not isinstance(program, Program):
+        program = Program(pack)
+        pack.cache["native"] = program
+    return program
+
+
+def bind(program: Program, jurisdiction: Jurisdiction, as_of: datetime.date) -> Context:
+    """Type the jurisdiction's facts in force at ``as_of`` into an environment."""
+    env: list[Any] = [None] * program.size
+    entries: dict[str, FactValue] = {}
+    problems: list[Diagnostic] = []
+    facts = jurisdiction.facts
+    pack_facts = program.pack.facts
+    for path, slot in program.fact_slots.items():
+        if path not in facts:
+            continue
+        try:
+            value, entry = jurisdiction.value_at(path, pack_facts[path].type, as_of)
+        except FactsError as err:
+            problems.extend(err.diagnostics)
+            continue
+        env[slot] = value
+        if entry is not None:
+            entries[path] = entry
+    if problems:
+        raise FactsError(problems)
+    env[program.as_of_slot] = as_of
+    program.fill_definitions(env)
+    return Context(program, jurisdiction, as_of, env, entries)
+
+
+def bind_values(
+    program: Program, values: dict[str, Value], as_of: datetime.date, code: str = "TEST"
+) -> Context:
+    """An environment from already-typed values (pack tests, property tests)."""
+    env: list[Any] = [None] * program.size
+    for path, value in values.items():
+        env[program.fact_slots[path]] = value
+    env[program.as_of_slot] = as_of
+    program.fill_definitions(env)
+    jurisdiction = Jurisdiction(code, code, {}, file="<test>")
+    return Context(program, jurisdiction, as_of, env, {})
+
+
+def _resolve(items: Iterable[JurisdictionLike]) -> list[Jurisdiction]:
+    out: list[Jurisdiction] = []
+    if isinstance(items, Jurisdiction | str | os.PathLike):
+        items = [items]
+    for item in items:
+        if isinstance(item, Jurisdiction):
+            out.append(item)
+        elif Path(item).is_dir():
+            out.extend(load_jurisdictions(item))
+        else:
+            out.append(load_jurisdiction(item))
+    return out
+
+
+def _native_results(program: Program, context: Context) -> list[Result]:
+    return [
+        Result(context, i, verdict_of(v)) for i, v in enumerate(program.verdicts(context.env))
+    ]
+
+
+def evaluate_iter(
+    pack: Pack,
+    jurisdictions: Iterable[JurisdictionLike],
+    as_of: datetime.date | None = None,
+    backend: str = "native",
+) -> Iterator[Result]:
+    """Stream results jurisdiction by jurisdiction (flat memory for large batches)."""
+    date = _as_of(as_of)
+    decide = _backend(pack, backend)
+    program = program_for(pack)
+    for item in jurisdictions if not isinstance(jurisdictions, Jurisdiction | str) else [jurisdictions]:
+        for jurisdiction in _resolve([item]):
+            context = bind(program, jurisdiction, date)
+            verdicts = decide(context)
+            for i, v in enumerate(verdicts):
+                yield Result(context, i, v)
+
+
+def evaluate(
+    pack: Pack,
+    jurisdictions: Iterable[JurisdictionLike] | JurisdictionLike,
+    as_of: datetime.date | None = None,
+    backend: str = "native",
+) -> Report:
+    """Evaluate every criterion of ``pack`` for every jurisdiction, at ``as_of`` (today).
+
+    ``jurisdictions`` are :class:`Jurisdiction` values or paths of fact files or folders.
+    Raises FactsError when a fact's value does not fit the type the pack declares.
+    """
+    date = _as_of(as_of)
+    resolved = _resolve(jurisdictions)  # type: ignore[arg-type]
+    decide = _backend(pack, backend)
+    program = program_for(pack)
+    results: list[Result] = []
+    problems: list[Diagnostic] = []
+    for jurisdiction in resolved:
+        try:
+            context = bind(program, jurisdiction, date)
+        except FactsError as err:
+            problems.extend(err.diagnostics)
+            continue
+        results.extend(Result(context, i, v) for i, v in enumerate(decide(context)))
+    if problems:
+        raise FactsError(problems)
+    return Report(pack, tuple(resolved), date, tuple(results), backend)
+
+
+def _as_of(as_of: datetime.date | None) -> datetime.date:
+    if as_of is None:
+        return datetime.date.today()
+    if isinstance(as_of, datetime.datetime):
+        return as_of.date()
+    if not isinstance(as_of, datetime.date):
+        msg = f"as_of must be a date, not {type(as_of).__name__}"
+        raise UsageError(msg)
+    return as_of
+
+
+def _backend(pack: Pack, backend: str) -> Any:
+    """A function from a bound context to the list of verdicts."""
+    if backend == "native":
+        program = program_for(pack)
+        return lambda ctx: [verdict_of(v) for v in program.verdicts(ctx.env)]
+    if backend == "durable":
+        from lexgap.backends.durable import durable_decider
+
+        return durable_decider(pack)
+    msg = f"unknown backend '{backend}': choose one of {', '.join(BACKENDS)}"
+    raise UsageError(msg)
+
+
+__all__ = ["Verdict", "bind", "bind_values", "evaluate", "evaluate_iter", "program_for"]

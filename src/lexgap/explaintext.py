@@ -1,0 +1,49 @@
+"""A result to the multi-line plain-text explanation a policy analyst reads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lexgap.results import Result
+
+_LABEL = {"met": "MET", "gap": "GAP", "unknown": "UNKNOWN", "not_applicable": "NOT APPLICABLE"}
+
+
+def explain_result(result: Result) -> str:
+    lines = [
+        f"{result.jurisdiction} / {result.criterion}: {_LABEL[result.verdict.value]}"
+        f" (as of {result.as_of.isoformat()})",
+        f"  {result.title}",
+    ]
+    for cite in result.cites:
+        lines.append(f"  cites: {cite}")
+    lines.append(f"  severity: {result.severity}, weight: {result.weight}")
+    if result.message:
+        lines.append(f"  {result.message}")
+    if result.because:
+        lines.append("  because:")
+        lines.extend(f"    - {b}" for b in result.because)
+    if result.missing:
+        lines.append("  unknown facts this depends on:")
+        lines.extend(f"    - {m}" for m in result.missing)
+    facts = [f for f in result.facts if f.source or f.since or f.until or f.note]
+    if facts:
+        lines.append("  facts and sources:")
+        for f in facts:
+            when = ""
+            if f.since or f.until:
+                since = f.since.isoformat() if f.since else "..."
+                until = f.until.isoformat() if f.until else "..."
+                when = f" [{since} .. {until})"
+            lines.append(f"    - {f.path} = {f.value}{when}")
+            if f.source:
+                lines.append(f"      source: {f.source}")
+            if f.note:
+                lines.append(f"      note: {f.note}")
+    if result.to_close:
+        lines.append("  to close:")
+        lines.extend(f"    - {step}" for step in result.to_close)
+    if result.remedy and result.verdict.value in ("gap", "unknown"):
+        lines.append(f"  remedy: {result.remedy}")
+    return "\n".join(lines)

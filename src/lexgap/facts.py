@@ -1,0 +1,611 @@
+"""Jurisdiction fact files (YAML or JSON) to :class:`Jurisdiction` values.
+
+YAML is read with PyYAML's *composer* only: we get nodes with line and column and build
+values ourselves, so no Python object is ever constructed from a tag, duplicate keys are
+caught instead of silently dropped, aliases are refused (no alias bombs) and nothing is
+reinterpreted the YAML 1.1 way (``no`` is not false, ``1:20`` is not a number). A value's
+text is interpreted only when a pack says what type the fact has.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from lexgap.build import suggest
+from lexgap.diagnostics import Diagnostic, FactsError
+from lexgap.span import Span
+from lexgap.types import (
+    BoolType,
+    DateType,
+    DurationType,
+    EnumType,
+    ListType,
+    NumberType,
+    StringType,
+    Type,
+    Value,
+    parse_date,
+    parse_duration_literal,
+    parse_iso_duration,
+    parse_number,
+    show,
+)
+
+MAX_FILE_BYTES = 10_000_000
+MAX_NUMBER_DIGITS = 40
+MAX_NODES = 200_000
+
+_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+_CODE = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
+TOP_LEVEL_KEYS = ("jurisdiction", "name", "reviewed", "facts", "note")
+VALUE_KEYS = ("value", "since", "until", "source", "note")
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
+
+
+@attrs.frozen
+class Raw:
+    """A value as written in the file, before a pack gives it a type.
+
+    ``kind`` is ``scalar`` (with ``text`` and whether it was ``plain``, i.e. unquoted),
+    ``seq`` (with ``items``) or ``null``.
+    """
+
+    kind: str
+    text: str = ""
+    plain: bool = True
+    items: tuple[Raw, ...] = ()
+    span: Span = attrs.field(default=Span.point("<unknown>", 0, 0), eq=False)
+
+    @property
+    def is_unknown(self) -> bool:
+        return self.kind == "null" or (self.kind == "scalar" and self.plain and self.text == "unknown")
+
+
+@attrs.frozen
+class FactValue:
+    """One stated value of a fact, in force on ``since <= as_of < until``."""
+
+    raw: Raw
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    source: str | None = None
+    note: str | None = None
+    span: Span = attrs.field(default=Span.point("<unknown>", 0, 0), eq=False)
+
+    def in_force(self, as_of: datetime.date) -> bool:
+        return (self.since is None or self.since <= as_of) and (
+            self.until is None or as_of < self.until
+        )
+
+
+@attrs.frozen
+class Jurisdiction:
+    """A jurisdiction's facts, each a tuple of values over time."""
+
+    code: str
+    name: str
+    facts: Mapping[str, tuple[FactValue, ...]]
+    reviewed: datetime.date | None = None
+    file: str = "<mapping>"
+    note: str | None = None
+    _typed: dict[tuple[str, Type], tuple[Value, ...]] = attrs.field(
+        factory=dict, eq=False, repr=False, init=False
+    )
+
+    def typed_values(self, path: str, type_: Type) -> tuple[Value, ...]:
+        """The fact's values converted to ``type_`` (cached). Raises FactsError."""
+        key = (path, type_)
+        cached = self._typed.get(key)
+        if cached is None:
+            problems: list[Diagnostic] = []
+            values = tuple(convert(fv.raw, type_, path, problems) for fv in self.facts[path])
+            if problems:
+                raise FactsError(problems)
+            self._typed[key] = cached = values
+        return cached
+
+    def value_at(self, path: str, type_: Type, as_of: datetime.date) -> tuple[Value, FactValue | None]:
+        """The value in force at ``as_of`` (None when unknown) and the entry it came from."""
+        entries = self.facts.get(path)
+        if not entries:
+            return None, None
+        values = self.typed_values(path, type_)
+        for entry, value in zip(entries, values, strict=True):
+            if entry.in_force(as_of):
+                return value, entry
+        return None, None
+
+    def check_types(self, types: Mapping[str, Type]) -> list[Diagnostic]:
+        """Every value of every fact in ``types`` that does not fit its type."""
+        problems: list[Diagnostic] = []
+        for path, type_ in types.items():
+            if path in self.facts:
+                for fv in self.facts[path]:
+                    convert(fv.raw, type_, path, problems)
+        return problems
+
+
+# ---- typing values -----------------------------------------------------------------------
+
+
+def convert(raw: Raw, type_: Type, path: str, problems: list[Diagnostic]) -> Value:
+    """Interpret raw text as ``type_``; append a diagnostic and return None when it does not fit."""
+    if raw.is_unknown:
+        return None
+    value, hint = _convert(raw, type_)
+    if value is None:
+        found = _found(raw)
+        problems.append(
+            Diagnostic(
+                "fact-type",
+                f"fact '{path}' must be {type_}, but the value is {found}",
+                raw.span,
+                hint=hint,
+            )
+        )
+    return value
+
+
+def _found(raw: Raw) -> str:
+    if raw.kind == "seq":
+        return "a list"
+    text = raw.text if len(raw.text) <= 60 else raw.text[:57] + "..."
+    return repr(text) if not raw.plain else f"'{text}'"
+
+
+def _convert(raw: Raw, type_: Type) -> tuple[Value, str | None]:
+    if isinstance(type_, ListType):
+        if raw.kind != "seq":
+            return None, "write a list: [a, b]"
+        items: list[Value] = []
+        for item in raw.items:
+            if item.is_unknown:
+                return None, "list items cannot be unknown; leave the whole fact unknown instead"
+            v, hint = _convert(item, type_.element)
+            if v is None:
+                return None, hint
+            items.append(v)
+        return tuple(items), None
+    if raw.kind != "scalar":
+        return None, None
+    text = raw.text
+    if isinstance(type_, BoolType):
+        if raw.plain and text in _BOOLS:
+            return _BOOLS[text], None
+        if text in _YAML11_BOOLS:
+            return None, "write true or false (lexgap does not read yes/no/on/off as booleans)"
+        return None, "write true or false"
+    if isinstance(type_, NumberType):
+        if not raw.plain:
+            return None, "write the number without quotes"
+        if len(text) > MAX_NUMBER_DIGITS:
+            return None, f"numbers have at most {MAX_NUMBER_DIGITS} characters"
+        number = parse_number(text)
+        if number is None:
+            return None, "write a decimal number such as 18 or 0.5"
+        return number, None
+    if isinstance(type_, StringType):
+        return text, None
+    if isinstance(type_, DateType):
+        date = parse_date(text)
+        return (date, None) if date is not None else (None, "write an ISO date: YYYY-MM-DD")
+    if isinstance(type_, DurationType):
+        seconds = parse_duration_literal(text)
+        if seconds is None:
+            seconds = parse_iso_duration(text)
+        if seconds is None:
+            return None, "write a duration such as 24h, 90min, 7d, 2w or PT24H"
+        return seconds, None
+    if isinstance(type_, EnumType):
+        if text in type_.members:
+            return text, None
+        return None, suggest(text, type_.members) or f"members are {', '.join(type_.members)}"
+    return None, None
+
+
+def display(raw: Raw, value: Value, type_: Type, *, quote: bool = True) -> str:
+    """Show a fact's value, keeping the user's own spelling of numbers and durations."""
+    if (
+        value is not None
+        and raw.kind == "scalar"
+        and isinstance(type_, NumberType | DurationType)
+        and parse_duration_literal(raw.text) is not None
+        or (isinstance(type_, NumberType) and value is not None and raw.kind == "scalar")
+    ):
+        return raw.text
+    return show(value, type_, quote=quote)
+
+
+# ---- reading files -----------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Diagnostic] = []
+        self.seen: set[int] = set()
+
+    def span(self, node: yaml.Node) -> Span:
+        start, end = node.start_mark, node.end_mark
+        return Span(self.file, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+    def error(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
+        self.problems.append(Diagnostic(code, message, span, hint=hint))
+
+    def visit(self, node: yaml.Node) -> bool:
+        """Refuse a node seen before: that is an alias, the root of every alias bomb."""
+        if id(node) in self.seen:
+            self.error(
+                "yaml-alias",
+                "YAML anchors and aliases are not allowed in fact files",
+                self.span(node),
+                hint="write each value out in full",
+            )
+            return False
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_NODES:
+            msg = f"the file has more than {MAX_NODES} values"
+            raise FactsError([Diagnostic("too-large", msg, self.span(node))])
+        return True
+
+    def mapping(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node, Span]] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.error("fact-file", f"{what} must be a mapping of keys to values", self.span(node))
+            return None
+        out: list[tuple[str, yaml.Node, Span]] = []
+        first: dict[str, Span] = {}
+        for key_node, value_node in node.value:
+            if not self.visit(key_node) or not self.visit(value_node):
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error("fact-file", "keys must be plain text", self.span(key_node))
+                continue
+            key = str(key_node.value)
+            span = self.span(key_node)
+            if key in first:
+                self.error(
+                    "duplicate-key",
+                    f"key '{key}' appears twice in {what} (first on line {first[key].line})",
+                    span,
+                    hint="YAML would silently keep only the last one; merge them",
+                )
+                continue
+            first[key] = span
+            out.append((key, value_node, span))
+        return out
+
+    def scalar_text(self, node: yaml.Node, what: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.error("fact-file", f"{what} must be a single value", self.span(node))
+            return None
+        return str(node.value)
+
+    def raw(self, node: yaml.Node) -> Raw:
+        span = self.span(node)
+        if isinstance(node, yaml.ScalarNode):
+            plain = node.style in (None, "")
+            if plain and node.value in ("", "~", "null", "Null", "NULL"):
+                return Raw("null", span=span)
+            return Raw("scalar", str(node.value), plain, span=span)
+        if isinstance(node, yaml.SequenceNode):
+            items = tuple(self.raw(i) for i in node.value if self.visit(i))
+            return Raw("seq", items=items, span=span)
+        self.error("fact-value", "a value cannot be a mapping here", span)
+        return Raw("null", span=span)
+
+    def date(self, node: yaml.Node, what: str) -> datetime.date | None:
+        text = self.scalar_text(node, what)
+        if text is None:
+            return None
+        value = parse_date(text)
+        if value is None:
+            self.error("fact-date", f"{what} must be an ISO date (YYYY-MM-DD), not '{text}'", self.span(node))
+        return value
+
+    def entry(self, path: str, node: yaml.Node) -> FactValue | None:
+        """One value: a bare value, or a mapping with ``value`` and metadata."""
+        span = self.span(node)
+        if not isinstance(node, yaml.MappingNode):
+            if isinstance(node, yaml.ScalarNode) and node.style in (None, "") and node.value in ("", "~", "null"):
+                self.error(
+                    "fact-value",
+                    f"fact '{path}' has no value",
+                    span,
+                    hint="write 'unknown' for a fact that is not known, or leave the fact out",
+                )
+                return None
+            return FactValue(self.raw(node), span=span)
+        fields = self.mapping(node, f"fact '{path}'")
+        if fields is None:
+            return None
+        values: dict[str, yaml.Node] = {}
+        for key, value_node, key_span in fields:
+            if key not in VALUE_KEYS:
+                self.error(
+                    "fact-key",
+                    f"unknown key '{key}' in fact '{path}'",
+                    key_span,
+                    suggest(key, VALUE_KEYS) or f"keys are {', '.join(VALUE_KEYS)}",
+                )
+                continue
+            values[key] = value_node
+        if "value" not in values:
+            self.error("fact-value", f"fact '{path}' has metadata but no 'value'", span)
+            return None
+        since = self.date(values["since"], "'since'") if "since" in values else None
+        until = self.date(values["until"], "'until'") if "until" in values else None
+        if since is not None and until is not None and not since < until:
+            self.error("fact-interval", f"fact '{path}': 'since' {since} is not before 'until' {until}", span)
+        source = self.scalar_text(values["source"], "'source'") if "source" in values else None
+        note = self.scalar_text(values["note"], "'note'") if "note" in values else None
+        value_node = values["value"]
+        if isinstance(value_node, yaml.MappingNode):
+            self.error("fact-value", f"the value of fact '{path}' cannot be a mapping", self.span(value_node))
+            return None
+        raw = self.raw(value_node)
+        if raw.kind == "null":
+            self.error("fact-value", f"fact '{path}' has no value", self.span(value_node),
+                       hint="write 'unknown' for a fact that is not known")
+            return None
+        return FactValue(raw, since, until, source, note, span)
+
+    def fact(self, path: str, node: yaml.Node) -> tuple[FactValue, ...]:
+        if isinstance(node, yaml.SequenceNode) and node.value:
+            maps = [isinstance(i, yaml.MappingNode) for i in node.value]
+            if all(maps):
+                entries = []
+                for item in node.value:
+                    if self.visit(item):
+                        e = self.entry(path, item)
+                        if e is not None:
+                            entries.append(e)
+                self.overlaps(path, entries)
+                return tuple(entries)
+            if any(maps):
+                self.error(
+                    "fact-value",
+                    f"fact '{path}' mixes values over time (mappings) with plain list items",
+                    self.span(node),
+                )
+                return ()
+        e = self.entry(path, node)
+        return (e,) if e is not None else ()
+
+    def overlaps(self, path: str, entries: list[FactValue]) -> None:
+        lo = datetime.date.min
+        ordered = sorted(entries, key=lambda e: e.since or lo)
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            a_end = a.until or datetime.date.max
+            b_start = b.since or lo
+            if b_start < a_end:
+                self.error(
+                    "fact-overlap",
+                    f"values of fact '{path}' overlap: the one on line {a.span.line} "
+                    f"and the one on line {b.span.line} are both in force on {max(b_start, a.since or lo)}",
+                    b.span,
+                    hint="intervals are half-open: since <= date < until",
+                )
+
+
+def _compose(text: str, file: str) -> yaml.Node | None:
+    loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_cls(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        span = Span.point(file, mark.line + 1, mark.column + 1) if mark else Span.point(file, 1, 1)
+        problem = err.problem or "not valid YAML"
+        raise FactsError([Diagnostic("yaml-syntax", f"not valid YAML: {problem}", span)], {file: text}) from None
+    except yaml.YAMLError as err:
+        raise FactsError([Diagnostic("yaml-syntax", f"not valid YAML: {err}", Span.point(file, 1, 1))]) from None
+    except RecursionError:
+        raise FactsError([Diagnostic("too-deep", "the file is nested too deeply", Span.point(file, 1, 1))]) from None
+    finally:
+        loader.dispose()
+    return node  # type: ignore[no-any-return]
+
+
+def parse_jurisdiction(text: str, file: str = "<string>") -> Jurisdiction:
+    """Read fact-file text (YAML or JSON). Raises FactsError with every problem found."""
+    if len(text) > MAX_FILE_BYTES:
+        raise FactsError([Diagnostic("too-large", f"larger than {MAX_FILE_BYTES} bytes", Span.point(file, 1, 1))])
+    node = _compose(text, file)
+    if node is None:
+        raise FactsError([Diagnostic("fact-file", "the file is empty", Span.point(file, 1, 1),
+                                     hint="a fact file needs 'jurisdiction', 'name' and 'facts'")])
+    reader = _Reader(file)
+    reader.visit(node)
+    fields = reader.mapping(node, "the file")
+    if fields is None:
+        raise FactsError(reader.problems, {file: text})
+    top: dict[str, tuple[yaml.Node, Span]] = {}
+    for key, value_node, key_span in fields:
+        if key not in TOP_LEVEL_KEYS:
+            reader.error(
+                "fact-file",
+                f"unknown top-level key '{key}'",
+                key_span,
+                suggest(key, TOP_LEVEL_KEYS) or f"keys are {', '.join(TOP_LEVEL_KEYS)}",
+            )
+            continue
+        top[key] = (value_node, key_span)
+    code = name = note = None
+    reviewed = None
+    for required in ("jurisdiction", "name"):
+        if required not in top:
+            reader.error("fact-file", f"the file has no '{required}'", Span.point(file, 1, 1))
+    if "jurisdiction" in top:
+        code = reader.scalar_text(top["jurisdiction"][0], "'jurisdiction'")
+        if code is not None and not _CODE.fullmatch(code):
+            reader.error(
+                "fact-file",
+                f"'{code}' is not an ISO 3166 code such as GB or a sub-national code such as US-CA",
+                reader.span(top["jurisdiction"][0]),
+            )
+    if "name" in top:
+        name = reader.scalar_text(top["name"][0], "'name'")
+    if "note" in top:
+        note = reader.scalar_text(top["note"][0], "'note'")
+    if "reviewed" in top:
+        reviewed = reader.date(top["reviewed"][0], "'reviewed'")
+    facts: dict[str, tuple[FactValue, ...]] = {}
+    if "facts" in top:
+        facts_node = top["facts"][0]
+        is_empty = isinstance(facts_node, yaml.ScalarNode) and facts_node.value in ("", "~", "null")
+        entries = [] if is_empty else reader.mapping(facts_node, "'facts'")
+        for path, value_node, key_span in entries or []:
+            if not _PATH.fullmatch(path):
+                reader.error("fact-key", f"'{path}' is not a fact path like law.csam.defined", key_span)
+                continue
+            facts[path] = reader.fact(path, value_node)
+    if reader.problems:
+        raise FactsError(reader.problems, {file: text})
+    assert code is not None and name is not None
+    return Jurisdiction(code, name, facts, reviewed, file, note)
+
+
+def load_jurisdiction(path: str | os.PathLike[str]) -> Jurisdiction:
+    """Read one fact file. Raises FactsError naming the file, line and problem."""
+    shown = os.fspath(path)
+    try:
+        data = Path(shown).read_bytes()
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise FactsError([Diagnostic("unreadable", f"cannot read '{shown}': {reason}", Span.point(shown, 0, 0))]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise FactsError([Diagnostic("too-large", f"larger than {MAX_FILE_BYTES} bytes", Span.point(shown, 0, 0))])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        msg = f"not UTF-8 text (byte {err.start}); fact files are YAML or JSON"
+        raise FactsError([Diagnostic("unreadable", msg, Span.point(shown, 0, 0))]) from None
+    if "\x00" in text:
+        raise FactsError([Diagnostic("unreadable", "binary data, not a YAML or JSON file", Span.point(shown, 0, 0))])
+    return parse_jurisdiction(text, shown)
+
+
+FACT_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def fact_files_in(folder: str | os.PathLike[str]) -> list[Path]:
+    """Every fact file directly in ``folder``, sorted by file name."""
+    base = Path(folder)
+    return sorted(
+        (p for p in base.iterdir() if p.is_file() and p.suffix.lower() in FACT_FILE_SUFFIXES),
+        key=lambda p: p.name,
+    )
+
+
+def load_jurisdictions(folder: str | os.PathLike[str]) -> list[Jurisdiction]:
+    """Every .yaml, .yml and .json file in ``folder``, sorted by file name.
+
+    Problems in several files are reported together.
+    """
+    shown = os.fspath(folder)
+    if not Path(shown).is_dir():
+        raise FactsError([Diagnostic("unreadable", f"'{shown}' is not a folder", Span.point(shown, 0, 0))])
+    out: list[Jurisdiction] = []
+    problems: list[Diagnostic] = []
+    sources: dict[str, str] = {}
+    for path in fact_files_in(shown):
+        try:
+            out.append(load_jurisdiction(path))
+        except FactsError as err:
+            problems.extend(err.diagnostics)
+            sources.update(err.sources)
+    if problems:
+        raise FactsError(problems, sources)
+    return out
+
+
+# ---- building from mappings --------------------------------------------------------------
+
+
+def _raw_from_python(value: object, where: Span) -> Raw:
+    if value is None:
+        return Raw("null", span=where)
+    if isinstance(value, bool):
+        return Raw("scalar", "true" if value else "false", True, span=where)
+    if isinstance(value, int | Decimal):
+        return Raw("scalar", str(value), True, span=where)
+    if isinstance(value, float):
+        return Raw("scalar", repr(value), True, span=where)
+    if isinstance(value, datetime.date):
+        return Raw("scalar", value.isoformat(), True, span=where)
+    if isinstance(value, str):
+        return Raw("scalar", value, value == "unknown", span=where)
+    if isinstance(value, list | tuple):
+        return Raw("seq", items=tuple(_raw_from_python(v, where) for v in value), span=where)
+    msg = f"unsupported value of type {type(value).__name__}"
+    raise FactsError([Diagnostic("fact-value", msg, where)])
+
+
+def jurisdiction_from_mapping(data: Mapping[str, Any], source: str = "<mapping>") -> Jurisdiction:
+    """Build a jurisdiction from plain Python data shaped like a fact file.
+
+    For tools that keep facts in their own database: the same validation and messages as
+    a file (values are strings, numbers, booleans, dates, lists; ``None`` means unknown).
+    Strings are treated like quoted YAML text, so ``"18"`` is not a number.
+    """
+    import json
+
+    def default(o: object) -> object:
+        if isinstance(o, datetime.date):
+            return o.isoformat()
+        if isinstance(o, Decimal):
+            return str(o)
+        msg = f"unsupported value of type {type(o).__name__}"
+        raise TypeError(msg)
+
+    try:
+        text = json.dumps(_prepare(data), default=default, ensure_ascii=False, indent=1)
+    except (TypeError, ValueError) as err:
+        raise FactsError([Diagnostic("fact-value", str(err), Span.point(source, 0, 0))]) from None
+    return parse_jurisdiction(text, source)
+
+
+def _prepare(value: object) -> object:
+    """Make Python values survive a JSON round trip with their meaning intact."""
+    if isinstance(value, Mapping):
+        return {str(k): _prepare(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_prepare(v) for v in value]
+    if value is None:
+        return _Unknown()
+    if isinstance(value, datetime.date):
+        return _Plain(value.isoformat())
+    if isinstance(value, Decimal):
+        return _Plain(str(value))
+    return value
+
+
+class _Plain(float):
+    """Marks text to be written unquoted in the JSON we compose (dates, decimals)."""
+
+    def __new__(cls, text: str) -> _Plain:
+        obj = super().__new__(cls, 0.0)
+        obj.text = text  # type: ignore[attr-defined]
+        return obj
+
+    def __repr__(self) -> str:
+        return self.text  # type: ignore[attr-defined,no-any-return]
+
+
+class _Unknown(_Plain):
+    def __new__(cls) -> _Unknown:
+        return super().__new__(cls, "unknown")  # type: ignore[return-value]
+
+
+def known_paths(jurisdictions: Iterable[Jurisdiction]) -> set[str]:
+    return {p for j in jurisdictions for p in j.facts}
