@@ -26,8 +26,28 @@ MAX_NESTING = 100
 #: its keyword is not expected (``fact and: bool``), so :func:`parse_tree` rejects it after
 #: parsing.
 RESERVED = frozenset(
-    "pack fact define criterion test import and or not implies in true false unknown known "
-    "as_of contains count given expect".split()
+    {
+        "pack",
+        "fact",
+        "define",
+        "criterion",
+        "test",
+        "import",
+        "and",
+        "or",
+        "not",
+        "implies",
+        "in",
+        "true",
+        "false",
+        "unknown",
+        "known",
+        "as_of",
+        "contains",
+        "count",
+        "given",
+        "expect",
+    }
 )
 
 
@@ -118,7 +138,7 @@ _TOKEN_NAMES = {
 def _describe(name: str) -> str:
     if name in _TOKEN_NAMES:
         return _TOKEN_NAMES[name]
-    if name.isupper() and name.isalpha() or "_" in name and name.replace("_", "").isupper():
+    if (name.isupper() and name.isalpha()) or ("_" in name and name.replace("_", "").isupper()):
         return f"'{name.lower()}'"
     return name
 
@@ -297,7 +317,8 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, filename: str) -> Diagno
             f"unexpected {_found(token)}, expected {_expected(expected)}",
             span,
         )
-    return Diagnostic("unexpected-eof", f"unexpected end of file, expected {_expected(expected)}", span)
+    message = f"unexpected end of file, expected {_expected(expected)}"
+    return Diagnostic("unexpected-eof", message, span)
 
 
 @functools.cache
