@@ -207,8 +207,11 @@ class Builder:
                     continue
                 values[kind] = sev
             elif kind == "weight":
-                assert isinstance(arg, lark.Token)
-                values[kind] = self.number(arg)
+                # NOTE: a negative weight parses, so the checker can say why it is refused.
+                if isinstance(arg, lark.Tree):
+                    values[kind] = self._neg_number(arg)
+                else:
+                    values[kind] = self.number(arg)
             else:
                 values[kind] = self.expr(arg)
         return ast.Criterion(
