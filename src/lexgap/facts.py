@@ -424,11 +424,16 @@ def parse_jurisdiction(text: str, file: str = "<string>") -> Jurisdiction:
     if node is None:
         raise FactsError([Diagnostic("fact-file", "the file is empty", Span.point(file, 1, 1),
                                      hint="a fact file needs 'jurisdiction', 'name' and 'facts'")])
+    return _read_node(node, file, text)
+
+
+def _read_node(node: yaml.Node, file: str, text: str | None) -> Jurisdiction:
+    sources = {file: text} if text is not None else {}
     reader = _Reader(file)
     reader.visit(node)
     fields = reader.mapping(node, "the file")
     if fields is None:
-        raise FactsError(reader.problems, {file: text})
+        raise FactsError(reader.problems, sources)
     top: dict[str, tuple[yaml.Node, Span]] = {}
     for key, value_node, key_span in fields:
         if key not in TOP_LEVEL_KEYS:
@@ -470,7 +475,7 @@ def parse_jurisdiction(text: str, file: str = "<string>") -> Jurisdiction:
                 continue
             facts[path] = reader.fact(path, value_node)
     if reader.problems:
-        raise FactsError(reader.problems, {file: text})
+        raise FactsError(reader.problems, sources)
     assert code is not None and name is not None
     return Jurisdiction(code, name, facts, reviewed, file, note)
 
@@ -532,79 +537,43 @@ def load_jurisdictions(folder: str | os.PathLike[str]) -> list[Jurisdiction]:
 # ---- building from mappings --------------------------------------------------------------
 
 
-def _raw_from_python(value: object, where: Span) -> Raw:
+def _node_from_python(value: object, mark: yaml.Mark) -> yaml.Node:
+    """Python data as the YAML node a file would have given, so one reader checks both."""
+    def scalar(text: str, style: str | None = None) -> yaml.Node:
+        return yaml.ScalarNode("tag:yaml.org,2002:str", text, mark, mark, style=style)
+
     if value is None:
-        return Raw("null", span=where)
+        return scalar("unknown")
     if isinstance(value, bool):
-        return Raw("scalar", "true" if value else "false", True, span=where)
+        return scalar("true" if value else "false")
     if isinstance(value, int | Decimal):
-        return Raw("scalar", str(value), True, span=where)
+        return scalar(str(value))
     if isinstance(value, float):
-        return Raw("scalar", repr(value), True, span=where)
+        return scalar(repr(value))
     if isinstance(value, datetime.date):
-        return Raw("scalar", value.isoformat(), True, span=where)
+        return scalar(value.isoformat())
     if isinstance(value, str):
-        return Raw("scalar", value, value == "unknown", span=where)
+        return scalar(value, '"')
+    if isinstance(value, Mapping):
+        pairs = [(scalar(str(k)), _node_from_python(v, mark)) for k, v in value.items()]
+        return yaml.MappingNode("tag:yaml.org,2002:map", pairs, mark, mark)
     if isinstance(value, list | tuple):
-        return Raw("seq", items=tuple(_raw_from_python(v, where) for v in value), span=where)
+        items = [_node_from_python(v, mark) for v in value]
+        return yaml.SequenceNode("tag:yaml.org,2002:seq", items, mark, mark)
     msg = f"unsupported value of type {type(value).__name__}"
-    raise FactsError([Diagnostic("fact-value", msg, where)])
+    raise FactsError([Diagnostic("fact-value", msg, Span.point("<mapping>", 0, 0))])
 
 
 def jurisdiction_from_mapping(data: Mapping[str, Any], source: str = "<mapping>") -> Jurisdiction:
     """Build a jurisdiction from plain Python data shaped like a fact file.
 
     For tools that keep facts in their own database: the same validation and messages as
-    a file (values are strings, numbers, booleans, dates, lists; ``None`` means unknown).
-    Strings are treated like quoted YAML text, so ``"18"`` is not a number.
+    a file. Values are bools, ints, Decimals, dates, strings and lists; ``None`` means
+    unknown. Strings count as quoted text, so ``"18"`` is not a number, while enum
+    members, dates and durations may be given as strings (``"ratified"``, ``"24h"``).
     """
-    import json
-
-    def default(o: object) -> object:
-        if isinstance(o, datetime.date):
-            return o.isoformat()
-        if isinstance(o, Decimal):
-            return str(o)
-        msg = f"unsupported value of type {type(o).__name__}"
-        raise TypeError(msg)
-
-    try:
-        text = json.dumps(_prepare(data), default=default, ensure_ascii=False, indent=1)
-    except (TypeError, ValueError) as err:
-        raise FactsError([Diagnostic("fact-value", str(err), Span.point(source, 0, 0))]) from None
-    return parse_jurisdiction(text, source)
-
-
-def _prepare(value: object) -> object:
-    """Make Python values survive a JSON round trip with their meaning intact."""
-    if isinstance(value, Mapping):
-        return {str(k): _prepare(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_prepare(v) for v in value]
-    if value is None:
-        return _Unknown()
-    if isinstance(value, datetime.date):
-        return _Plain(value.isoformat())
-    if isinstance(value, Decimal):
-        return _Plain(str(value))
-    return value
-
-
-class _Plain(float):
-    """Marks text to be written unquoted in the JSON we compose (dates, decimals)."""
-
-    def __new__(cls, text: str) -> _Plain:
-        obj = super().__new__(cls, 0.0)
-        obj.text = text  # type: ignore[attr-defined]
-        return obj
-
-    def __repr__(self) -> str:
-        return self.text  # type: ignore[attr-defined,no-any-return]
-
-
-class _Unknown(_Plain):
-    def __new__(cls) -> _Unknown:
-        return super().__new__(cls, "unknown")  # type: ignore[return-value]
+    mark = yaml.Mark(source, 0, 0, 0, None, None)
+    return _read_node(_node_from_python(data, mark), source, None)
 
 
 def known_paths(jurisdictions: Iterable[Jurisdiction]) -> set[str]:

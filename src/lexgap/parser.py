@@ -9,6 +9,7 @@ known-bad snippets matched with lark's ``match_examples``).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -51,12 +52,28 @@ RESERVED = frozenset(
 )
 
 
+class _WholeWords(lark.lark.PostLex):
+    """Make the contextual lexer consider PATH in every parser state.
+
+    NOTE: without this, a state that expects only keywords (a criterion's clauses, the
+    operator after an operand) lexes the keyword prefix of a longer word: ``requireb`` read
+    as ``require b``, ``b andb`` as ``b and b``. With PATH always a candidate, the longest
+    match wins and a word that is exactly a keyword still becomes that keyword.
+    """
+
+    always_accept = ("PATH",)
+
+    def process(self, stream: Iterator[lark.Token]) -> Iterator[lark.Token]:
+        return stream
+
+
 @functools.cache
 def _parser() -> lark.Lark:
     return lark.Lark(
         grammar_path().read_text(encoding="utf-8"),
         parser="lalr",
         lexer="contextual",
+        postlex=_WholeWords(),
         propagate_positions=True,
         maybe_placeholders=False,
         cache=False,

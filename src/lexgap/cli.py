@@ -1,0 +1,386 @@
+"""The ``lexgap`` command line: thin commands over the API.
+
+Every error a user can cause (a pack, a fact file, an argument) is printed as one clear
+message with file, line and column where there is one, and exits with status 2; no Python
+traceback ever reaches the user. Exit 1 means the command worked and found what
+``--fail-on`` asks about (gaps by default) or failing pack tests.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from lexgap.diagnostics import Diagnostic, LexgapError, Severity, UsageError
+from lexgap.span import Span
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _fail(err: LexgapError) -> NoReturn:
+    click.echo(err.render(), err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _usage(message: str) -> NoReturn:
+    _fail(UsageError([Diagnostic("usage", message)]))
+
+
+def parse_date_option(value: str | None, option: str = "--as-of") -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        _usage(f"{option} must be a date like 2025-01-31, not '{value}'")
+
+
+def resolve_pack_path(name: str) -> str:
+    """A pack file path, or the name of a built-in pack (``weprotect-cta-2024``)."""
+    if os.path.exists(name):
+        return name
+    from lexgap.resources import packs_dir
+
+    folder = packs_dir()
+    if folder is not None:
+        candidate = folder / (name if name.endswith(".lexgap") else name + ".lexgap")
+        if candidate.is_file():
+            return str(candidate)
+    return name
+
+
+def _load_pack(name: str) -> Any:
+    from lexgap.load import load_pack
+
+    return load_pack(resolve_pack_path(name))
+
+
+def _write_output(text: str, output: str | None) -> None:
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    from lexgap.fileio import write_atomically
+
+    write_atomically(Path(output), text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lexgap", prog_name="lexgap")
+def cli() -> None:
+    """Legislation gap analysis: check jurisdictions' fact files against rule packs."""
+
+
+# ---- check ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("pack")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--as-of", "as_of", metavar="DATE", help="Evaluation date (default: today).")
+@click.option(
+    "--format", "fmt", default="text", show_default=True, metavar="FORMAT",
+    help="Output format: text, json, markdown, html, junit, csv.",
+)
+@click.option("--only", metavar="VERDICTS", help="Show only these verdicts, e.g. gap,unknown.")
+@click.option("--criterion", "criteria", multiple=True, metavar="ID", help="Only this criterion (repeatable).")
+@click.option(
+    "--fail-on", default="gap", show_default=True,
+    type=click.Choice(["gap", "unknown", "never"]),
+    help="Exit 1 when a result is a gap (or a gap or unknown); 'never' always exits 0.",
+)
+@click.option("--backend", default="native", show_default=True, type=click.Choice(["native", "durable"]))
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically).")
+def check(
+    pack: str,
+    paths: Sequence[str],
+    as_of: str | None,
+    fmt: str,
+    only: str | None,
+    criteria: Sequence[str],
+    fail_on: str,
+    backend: str,
+    output: str | None,
+) -> None:
+    """Evaluate PACK (a file or built-in pack name) for fact files or folders PATHS."""
+    from lexgap.evaluate import evaluate
+    from lexgap.reporters import FORMATS, render
+
+    if fmt not in FORMATS:
+        _usage(f"unknown format '{fmt}': choose one of {', '.join(sorted(FORMATS))}")
+    date = parse_date_option(as_of)
+    verdicts = _parse_only(only)
+    loaded = _load_pack(pack)
+    known_ids = {c.path for c in loaded.criteria}
+    for cid in criteria:
+        if cid not in known_ids:
+            from lexgap.build import suggest
+
+            hint = suggest(cid, known_ids)
+            _usage(f"no criterion '{cid}' in pack {loaded.name}" + (f"; {hint}" if hint else ""))
+    jurisdictions = _load_paths(paths)
+    report = evaluate(loaded, jurisdictions, as_of=date, backend=backend)
+    chosen = [
+        r
+        for r in report.results
+        if (not criteria or r.criterion in criteria)
+        and (verdicts is None or r.verdict.value in verdicts)
+    ]
+    filtered = chosen if (criteria or verdicts is not None) else None
+    text = render(report, fmt, results=filtered)
+    if fmt == "text" and (output is None or output == "-"):
+        _echo_text(text)
+    else:
+        _write_output(text, output)
+    considered = chosen if criteria else report.results
+    found = {"gap": {"gap"}, "unknown": {"gap", "unknown"}, "never": set()}[fail_on]
+    if any(r.verdict.value in found for r in considered):
+        sys.exit(EXIT_FOUND)
+
+
+def _parse_only(only: str | None) -> set[str] | None:
+    if only is None:
+        return None
+    allowed = {"met", "gap", "unknown", "not_applicable"}
+    chosen = {v.strip() for v in only.split(",") if v.strip()}
+    bad = chosen - allowed
+    if bad:
+        _usage(f"--only takes {', '.join(sorted(allowed))}; not {', '.join(sorted(bad))}")
+    return chosen
+
+
+def _load_paths(paths: Sequence[str]) -> list[Any]:
+    from lexgap.diagnostics import FactsError
+    from lexgap.facts import load_jurisdiction, load_jurisdictions
+
+    out: list[Any] = []
+    problems: list[Diagnostic] = []
+    sources: dict[str, str] = {}
+    seen: set[str] = set()
+    for p in paths:
+        try:
+            if os.path.isdir(p):
+                loaded = load_jurisdictions(p)
+            elif os.path.exists(p):
+                loaded = [load_jurisdiction(p)]
+            else:
+                problems.append(Diagnostic("usage", f"no such file or folder: '{p}'", Span.point(p, 0, 0)))
+                continue
+        except FactsError as err:
+            problems.extend(err.diagnostics)
+            sources.update(err.sources)
+            continue
+        for j in loaded:
+            if j.code in seen:
+                problems.append(
+                    Diagnostic("duplicate-jurisdiction", f"jurisdiction {j.code} is given twice", Span.point(j.file, 1, 1))
+                )
+                continue
+            seen.add(j.code)
+            out.append(j)
+    if problems:
+        raise FactsError(problems, sources)
+    return out
+
+
+def _echo_text(text: str) -> None:
+    """Plain text when piped or NO_COLOR is set; verdict words coloured on a terminal."""
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        click.echo(text, nl=False)
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    styles = {": MET": "green", ": GAP": "bold red", ": UNKNOWN": "yellow", ": NOT APPLICABLE": "dim"}
+    console = Console(highlight=False, soft_wrap=True)
+    for line in text.splitlines():
+        rich_line = Text(line)
+        for marker, style in styles.items():
+            idx = line.find(marker + " (as of")
+            if idx >= 0:
+                rich_line.stylize(style, idx + 2, idx + len(marker))
+        console.print(rich_line)
+
+
+# ---- explain ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("pack")
+@click.argument("factfile")
+@click.argument("criterion")
+@click.option("--as-of", "as_of", metavar="DATE", help="Evaluation date (default: today).")
+@click.option("--backend", default="native", show_default=True, type=click.Choice(["native", "durable"]))
+def explain(pack: str, factfile: str, criterion: str, as_of: str | None, backend: str) -> None:
+    """Explain one CRITERION of PACK for the jurisdiction in FACTFILE."""
+    from lexgap.evaluate import evaluate
+
+    date = parse_date_option(as_of)
+    loaded = _load_pack(pack)
+    ids = [c.path for c in loaded.criteria]
+    if criterion not in ids:
+        from lexgap.build import suggest
+
+        hint = suggest(criterion, ids)
+        _usage(f"no criterion '{criterion}' in pack {loaded.name}" + (f"; {hint}" if hint else ""))
+    jurisdictions = _load_paths([factfile])
+    report = evaluate(loaded, jurisdictions, as_of=date, backend=backend)
+    for r in report.results:
+        if r.criterion == criterion:
+            click.echo(r.explain())
+
+
+# ---- test ------------------------------------------------------------------------------------
+
+
+@cli.command(name="test")
+@click.argument("packs", nargs=-1, required=True)
+@click.option("--coverage", is_flag=True, help="Also report which criteria and verdicts the tests reached.")
+def test_cmd(packs: Sequence[str], coverage: bool) -> None:
+    """Run the test blocks of each PACK."""
+    from lexgap.packtests import coverage_text, run_tests
+
+    passed = failed = 0
+    for name in packs:
+        loaded = _load_pack(name)
+        outcome = run_tests(loaded)
+        for t in outcome.tests:
+            if t.ok:
+                passed += 1
+            else:
+                failed += 1
+                for line in t.failures:
+                    click.echo(line)
+        if coverage:
+            click.echo(coverage_text(loaded, outcome))
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed:
+        sys.exit(EXIT_FOUND)
+
+
+# ---- lint / fmt / packs ----------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("packs", nargs=-1, required=True)
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def lint(packs: Sequence[str], fmt: str, strict: bool) -> None:
+    """Check PACKS for errors and consistency problems."""
+    from lexgap.lint import lint_paths, render_findings
+
+    findings = lint_paths([resolve_pack_path(p) for p in packs], strict=strict)
+    text = render_findings(findings, fmt)
+    if text:
+        click.echo(text, nl=not text.endswith("\n"))
+    if any(f.severity is Severity.ERROR or strict for f in findings):
+        sys.exit(EXIT_FOUND)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if a file is not formatted.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print what would change.")
+@click.option("--write", is_flag=True, help="Rewrite files in place (atomically).")
+def fmt(paths: Sequence[str], check_only: bool, show_diff: bool, write: bool) -> None:
+    """Format rule-pack files in the one canonical layout."""
+    from lexgap.fileio import write_atomically
+    from lexgap.format import format_source
+    from lexgap.load import read_source
+
+    files: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.lexgap")))
+        elif path.exists():
+            files.append(path)
+        else:
+            _usage(f"no such file or folder: '{p}'")
+    changed = 0
+    for path in files:
+        text = read_source(path, str(path))
+        formatted = format_source(text, str(path))
+        if formatted == text:
+            continue
+        changed += 1
+        if show_diff:
+            import difflib
+
+            click.echo(
+                "".join(
+                    difflib.unified_diff(
+                        text.splitlines(keepends=True),
+                        formatted.splitlines(keepends=True),
+                        fromfile=str(path),
+                        tofile=str(path) + " (formatted)",
+                    )
+                ),
+                nl=False,
+            )
+        if write:
+            write_atomically(path, formatted)
+            click.echo(f"formatted {path}", err=True)
+        elif check_only and not show_diff:
+            click.echo(f"would reformat {path}")
+        elif not (check_only or show_diff):
+            click.echo(formatted, nl=False)
+    if (check_only or show_diff) and changed and not write:
+        sys.exit(EXIT_FOUND)
+
+
+@cli.command()
+def packs() -> None:
+    """List the built-in packs with title, version and criterion count."""
+    from lexgap.load import load_pack
+    from lexgap.resources import packs_dir
+
+    folder = packs_dir()
+    if folder is None:
+        return
+    for path in sorted(folder.glob("*.lexgap")):
+        try:
+            pack = load_pack(path)
+        except LexgapError:
+            continue
+        click.echo(
+            f"{path.stem:<32} {pack.version or '-':<8} {len(pack.criteria):>3} criteria  {pack.title}"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the CLI; turn every error into a message and an exit status."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="lexgap", standalone_mode=False)
+    except LexgapError as err:
+        _fail(err)
+    except click.exceptions.Exit as err:
+        sys.exit(err.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as err:
+        click.echo(f"error: {err.format_message()}", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except SystemExit:
+        raise
+    except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
+        click.echo(
+            f"internal error: {type(err).__name__}: {err}\n"
+            "This is a bug in lexgap; please report it with the input that caused it.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_OK)
