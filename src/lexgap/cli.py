@@ -337,6 +337,58 @@ def fmt(paths: Sequence[str], check_only: bool, show_diff: bool, write: bool) ->
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--pack", "pack_names", multiple=True, metavar="PACK", help="Only these packs (default: every built-in pack).")
+@click.option("--as-of", "as_of", metavar="DATE", help="Evaluation date (default: today).")
+@click.option("--format", "fmt", default="html", show_default=True, metavar="FORMAT")
+@click.option("-o", "--output", "output", default="gap-report", show_default=True, metavar="DIR", help="Folder to write one report per pack into.")
+def report(paths: Sequence[str], pack_names: Sequence[str], as_of: str | None, fmt: str, output: str) -> None:
+    """Run every built-in pack (or --pack) against PATHS and write one report per pack."""
+    from lexgap.evaluate import evaluate
+    from lexgap.fileio import write_atomically
+    from lexgap.reporters import FORMATS, render
+    from lexgap.resources import packs_dir
+
+    if fmt not in FORMATS:
+        _usage(f"unknown format '{fmt}': choose one of {', '.join(sorted(FORMATS))}")
+    date = parse_date_option(as_of)
+    names = list(pack_names)
+    if not names:
+        folder = packs_dir()
+        names = [str(p) for p in sorted(folder.glob("*.lexgap"))] if folder else []
+        names = [n for n in names if _has_pack_header(n)]
+    if not names:
+        _usage("no packs to run")
+    jurisdictions = _load_paths(paths)
+    out_dir = Path(output)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    suffix = {"html": "html", "markdown": "md", "json": "json", "junit": "xml", "csv": "csv"}.get(fmt, "txt")
+    for name in names:
+        loaded = _load_pack(name)
+        result = evaluate(loaded, jurisdictions, as_of=date)
+        target = out_dir / f"{Path(name).stem}.{suffix}"
+        write_atomically(target, render(result, fmt))
+        overall = result.overall()
+        score = "n/a" if overall.score is None else f"{overall.score * 100:.0f}%"
+        click.echo(
+            f"{target}: {len(result.jurisdictions)} jurisdictions x {len(loaded.criteria)} criteria, "
+            f"{overall.met} met, {overall.gap} gaps, {overall.unknown} unknown, score {score}"
+        )
+
+
+def _has_pack_header(path: str) -> bool:
+    from lexgap.load import parse_module, read_source
+
+    try:
+        module, _ = parse_module(read_source(Path(path), path), path)
+    except LexgapError:
+        return True  # NOTE: let loading report the error rather than hiding the file.
+    from lexgap.ast import PackDecl
+
+    return any(isinstance(d, PackDecl) for d in module.decls)
+
+
+@cli.command()
 def packs() -> None:
     """List the built-in packs with title, version and criterion count."""
     from lexgap.load import load_pack
