@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternStr
 
 from lexgap.diagnostics import Diagnostic, ParseError
 from lexgap.resources import grammar_path
@@ -53,31 +54,52 @@ RESERVED = frozenset(
 
 
 class _WholeWords(lark.lark.PostLex):
-    """Make the contextual lexer consider PATH in every parser state.
+    """Keywords are whole words, and a reserved word is always its keyword.
 
-    NOTE: without this, a state that expects only keywords (a criterion's clauses, the
-    operator after an operand) lexes the keyword prefix of a longer word: ``requireb`` read
-    as ``require b``, ``b andb`` as ``b and b``. With PATH always a candidate, the longest
-    match wins and a word that is exactly a keyword still becomes that keyword.
+    NOTE: the contextual lexer only tries the terminals the parser state accepts. Without
+    ``always_accept``, a state that expects only keywords (a criterion's clauses, the operator
+    after an operand) lexes the keyword prefix of a longer word: ``requireb`` read as
+    ``require b``. And where a name is expected, a reserved word lexes as a name
+    (``fact and: bool``, ``b and or c``); :meth:`process` turns it back into its keyword, so
+    the parser rejects it there. The verdict of ``expect`` is exempt: it may be ``unknown``.
     """
 
     always_accept = ("PATH",)
 
+    def __init__(self) -> None:
+        self.keywords: dict[str, str] = {}
+
     def process(self, stream: Iterator[lark.Token]) -> Iterator[lark.Token]:
-        return stream
+        before = ("", "")
+        for token in stream:
+            if (
+                token.type == "PATH"
+                and str(token) in self.keywords
+                and before != ("EXPECT", "PATH")
+            ):
+                token = lark.Token.new_borrow_pos(self.keywords[str(token)], str(token), token)
+            before = (before[1], token.type)
+            yield token
 
 
 @functools.cache
 def _parser() -> lark.Lark:
-    return lark.Lark(
+    words = _WholeWords()
+    parser = lark.Lark(
         grammar_path().read_text(encoding="utf-8"),
         parser="lalr",
         lexer="contextual",
-        postlex=_WholeWords(),
+        postlex=words,
         propagate_positions=True,
         maybe_placeholders=False,
         cache=False,
     )
+    words.keywords = {
+        t.pattern.value: t.name
+        for t in parser.terminals
+        if isinstance(t.pattern, PatternStr) and t.pattern.value in RESERVED
+    }
+    return parser
 
 
 # NOTE: each row is tested in tests/test_parser.py; keep the snippets minimal.
@@ -239,34 +261,8 @@ def parse_tree(text: str, filename: str) -> tuple[lark.Tree, list[lark.Token]]:
     except RecursionError:
         msg = "the file is nested too deeply to parse"
         raise ParseError([Diagnostic("too-deep", msg, Span.point(filename, 1, 1))]) from None
-    reserved = _reserved_diagnostic(tree, filename)
-    if reserved is not None:
-        raise ParseError([reserved], {filename: text})
     comments.extend(_scan_comments(text))
     return tree, comments
-
-
-def _reserved_diagnostic(tree: lark.Tree, filename: str) -> Diagnostic | None:
-    """The first name that is a whole reserved word, if any (the verdict of ``expect`` may be
-    ``unknown``: it is a verdict, not a name)."""
-    found: list[lark.Token] = []
-    for sub in tree.iter_subtrees():
-        children = sub.children[:1] if sub.data == "expect_line" else sub.children
-        found.extend(
-            child
-            for child in children
-            if isinstance(child, lark.Token) and child.type == "PATH" and str(child) in RESERVED
-        )
-    if not found:
-        return None
-    first = min(found, key=lambda t: (t.line or 0, t.column or 0))
-    line, column = first.line or 1, first.column or 1
-    return Diagnostic(
-        "reserved-word",
-        f"'{first}' is a reserved word and cannot be used as a name",
-        Span(filename, line, column, line, column + len(str(first))),
-        hint="choose another name, or use the word as one segment of a dotted path",
-    )
 
 
 def _scan_comments(text: str) -> list[lark.Token]:
@@ -313,6 +309,18 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, filename: str) -> Diagno
             )
         shown = repr(ch) if ch else "end of file"
         return Diagnostic("unexpected-char", f"unexpected character {shown}", span)
+    if (
+        isinstance(err, UnexpectedToken)
+        and str(err.token) in RESERVED
+        and "PATH" in (err.expected or ())
+        and "NUMBER" not in (err.expected or ())  # NOTE: a name, not any operand, was due
+    ):
+        return Diagnostic(
+            "reserved-word",
+            f"'{err.token}' is a reserved word and cannot be used as a name",
+            Span(filename, line, column, line, column + len(str(err.token))),
+            hint="choose another name, or use the word as one segment of a dotted path",
+        )
     matched = _match_example(err, text)
     if matched is not None:
         code, message, hint = matched
