@@ -17,13 +17,9 @@ from lexgap.span import NO_SPAN, Span
 from lexgap.types import Type
 
 
-def _span() -> Span:
-    return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
-
-
 @attrs.frozen
 class Node:
-    span: Span = _span()
+    span: Span = attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
 
 
 # ---- expressions -------------------------------------------------------------------------
@@ -186,7 +182,7 @@ class FactDecl(Node):
     path: str
     type: Type
     description: str | None = None
-    type_span: Span = _span()
+    type_span: Span = attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen
@@ -207,7 +203,7 @@ class Criterion(Node):
     require: Expr | None = None
     gap: Text | None = None
     remedy: Text | None = None
-    severity_span: Span = _span()
+    severity_span: Span = attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen

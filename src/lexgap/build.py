@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
+from typing import Any, ClassVar
 
 import lark
 
@@ -25,6 +26,8 @@ from lexgap.types import (
     parse_number,
     unquote_string,
 )
+
+Tree = lark.Tree[Any]
 
 SEVERITIES = ("critical", "high", "medium", "low")
 VERDICTS = ("met", "gap", "unknown", "not_applicable")
@@ -47,13 +50,11 @@ class Builder:
 
     # -- positions --
 
-    def span_of(self, item: lark.Tree | lark.Token) -> Span:
+    def span_of(self, item: Tree | lark.Token) -> Span:
         if isinstance(item, lark.Token):
             line = item.line or 1
             col = item.column or 1
-            return Span(
-                self.filename, line, col, item.end_line or line, item.end_column or col + 1
-            )
+            return Span(self.filename, line, col, item.end_line or line, item.end_column or col + 1)
         meta = item.meta
         if getattr(meta, "empty", True):
             return Span.point(self.filename, 1, 1)
@@ -64,7 +65,7 @@ class Builder:
 
     # -- file --
 
-    def module(self, tree: lark.Tree, comments: list[lark.Token]) -> ast.Module:
+    def module(self, tree: Tree, comments: list[lark.Token]) -> ast.Module:
         decls: list[ast.Decl] = []
         for child in tree.children:
             assert isinstance(child, lark.Tree)
@@ -74,7 +75,7 @@ class Builder:
         kept = tuple(ast.Comment(str(c), span=self.span_of(c)) for c in comments)
         return ast.Module(self.filename, tuple(decls), kept, span=self.span_of(tree))
 
-    def pack_decl(self, tree: lark.Tree) -> ast.PackDecl:
+    def pack_decl(self, tree: Tree) -> ast.PackDecl:
         path_tok, *fields = tree.children
         seen: dict[str, Span] = {}
         out: list[tuple[str, ast.Text]] = []
@@ -99,12 +100,12 @@ class Builder:
             out.append((key, self.text(value_tok)))
         return ast.PackDecl(str(path_tok), tuple(out), span=self.span_of(tree))
 
-    def import_decl(self, tree: lark.Tree) -> ast.Import:
+    def import_decl(self, tree: Tree) -> ast.Import:
         (tok,) = tree.children
         assert isinstance(tok, lark.Token)
         return ast.Import(unquote_string(str(tok)), span=self.span_of(tree))
 
-    def fact_decl(self, tree: lark.Tree) -> ast.FactDecl:
+    def fact_decl(self, tree: Tree) -> ast.FactDecl:
         path_tok, type_tree, *rest = tree.children
         assert isinstance(type_tree, lark.Tree)
         description = None
@@ -119,7 +120,7 @@ class Builder:
             type_span=self.span_of(type_tree),
         )
 
-    def type_ref(self, tree: lark.Tree) -> Type:
+    def type_ref(self, tree: Tree) -> Type:
         name_tok, *args = tree.children
         name = str(name_tok)
         span = self.span_of(tree)
@@ -165,11 +166,11 @@ class Builder:
             )
         return SCALAR_TYPES["bool"]
 
-    def define_decl(self, tree: lark.Tree) -> ast.Define:
+    def define_decl(self, tree: Tree) -> ast.Define:
         path_tok, expr = tree.children
         return ast.Define(str(path_tok), self.expr(expr), span=self.span_of(tree))
 
-    def criterion_decl(self, tree: lark.Tree) -> ast.Criterion:
+    def criterion_decl(self, tree: Tree) -> ast.Criterion:
         path_tok, *clauses = tree.children
         values: dict[str, object] = {}
         cites: list[ast.Text] = []
@@ -229,7 +230,7 @@ class Builder:
             severity_span=severity_span,
         )
 
-    def test_decl(self, tree: lark.Tree) -> ast.Test:
+    def test_decl(self, tree: Tree) -> ast.Test:
         name_tok, *parts = tree.children
         given: list[ast.Given] = []
         expects: list[ast.Expect] = []
@@ -277,14 +278,14 @@ class Builder:
             span=self.span_of(tree),
         )
 
-    def given_value(self, item: lark.Tree | lark.Token) -> ast.Expr:
+    def given_value(self, item: Tree | lark.Token) -> ast.Expr:
         value = self.expr(item)
         if not _is_constant(value):
             self.error(
                 "given-not-literal",
                 "a test's given value must be a literal",
                 value.span,
-                hint="write a value such as true, 18, 24h, 2024-01-01, \"text\" or [a, b]",
+                hint='write a value such as true, 18, 24h, 2024-01-01, "text" or [a, b]',
             )
         return value
 
@@ -301,33 +302,33 @@ class Builder:
 
     # -- expressions --
 
-    def expr(self, item: lark.Tree | lark.Token) -> ast.Expr:
+    def expr(self, item: Tree | lark.Token) -> ast.Expr:
         if isinstance(item, lark.Token):  # pragma: no cover - the grammar wraps tokens
             return ast.Name(str(item), span=self.span_of(item))
         handler = self._EXPRS[str(item.data)]
         return handler(self, item)
 
-    def _name(self, tree: lark.Tree) -> ast.Expr:
+    def _name(self, tree: Tree) -> ast.Expr:
         (tok,) = tree.children
         return ast.Name(str(tok), span=self.span_of(tree))
 
-    def _number(self, tree: lark.Tree) -> ast.Expr:
+    def _number(self, tree: Tree) -> ast.Expr:
         (tok,) = tree.children
         assert isinstance(tok, lark.Token)
         return self.number(tok)
 
-    def _neg_number(self, tree: lark.Tree) -> ast.Expr:
+    def _neg_number(self, tree: Tree) -> ast.Expr:
         (tok,) = tree.children
         text = "-" + str(tok)
         value = parse_number(text)
         assert value is not None
         return ast.NumberLit(value, text, span=self.span_of(tree))
 
-    def _string(self, tree: lark.Tree) -> ast.Expr:
+    def _string(self, tree: Tree) -> ast.Expr:
         (tok,) = tree.children
         return ast.StringLit(unquote_string(str(tok)), span=self.span_of(tree))
 
-    def _date(self, tree: lark.Tree) -> ast.Expr:
+    def _date(self, tree: Tree) -> ast.Expr:
         (tok,) = tree.children
         value = parse_date(str(tok))
         if value is None:
@@ -335,52 +336,52 @@ class Builder:
             return ast.UnknownLit(span=self.span_of(tree))
         return ast.DateLit(value, span=self.span_of(tree))
 
-    def _duration(self, tree: lark.Tree) -> ast.Expr:
+    def _duration(self, tree: Tree) -> ast.Expr:
         (tok,) = tree.children
         seconds = parse_duration_literal(str(tok))
         assert seconds is not None
         return ast.DurationLit(seconds, str(tok), span=self.span_of(tree))
 
-    def _true(self, tree: lark.Tree) -> ast.Expr:
+    def _true(self, tree: Tree) -> ast.Expr:
         return ast.BoolLit(True, span=self.span_of(tree))
 
-    def _false(self, tree: lark.Tree) -> ast.Expr:
+    def _false(self, tree: Tree) -> ast.Expr:
         return ast.BoolLit(False, span=self.span_of(tree))
 
-    def _unknown(self, tree: lark.Tree) -> ast.Expr:
+    def _unknown(self, tree: Tree) -> ast.Expr:
         return ast.UnknownLit(span=self.span_of(tree))
 
-    def _list(self, tree: lark.Tree) -> ast.Expr:
+    def _list(self, tree: Tree) -> ast.Expr:
         return ast.ListLit(tuple(self.expr(c) for c in tree.children), span=self.span_of(tree))
 
-    def _as_of(self, tree: lark.Tree) -> ast.Expr:
+    def _as_of(self, tree: Tree) -> ast.Expr:
         return ast.AsOf(span=self.span_of(tree))
 
-    def _known(self, tree: lark.Tree) -> ast.Expr:
+    def _known(self, tree: Tree) -> ast.Expr:
         (tok,) = tree.children
         assert isinstance(tok, lark.Token)
         return ast.Known(ast.Name(str(tok), span=self.span_of(tok)), span=self.span_of(tree))
 
-    def _count(self, tree: lark.Tree) -> ast.Expr:
+    def _count(self, tree: Tree) -> ast.Expr:
         (tok,) = tree.children
         assert isinstance(tok, lark.Token)
         return ast.Count(ast.Name(str(tok), span=self.span_of(tok)), span=self.span_of(tree))
 
-    def _not(self, tree: lark.Tree) -> ast.Expr:
+    def _not(self, tree: Tree) -> ast.Expr:
         (operand,) = tree.children
         return ast.Not(self.expr(operand), span=self.span_of(tree))
 
-    def _neg(self, tree: lark.Tree) -> ast.Expr:
+    def _neg(self, tree: Tree) -> ast.Expr:
         (operand,) = tree.children
         return ast.Neg(self.expr(operand), span=self.span_of(tree))
 
-    def _and(self, tree: lark.Tree) -> ast.Expr:
+    def _and(self, tree: Tree) -> ast.Expr:
         return ast.And(self._flatten(tree, ast.And), span=self.span_of(tree))
 
-    def _or(self, tree: lark.Tree) -> ast.Expr:
+    def _or(self, tree: Tree) -> ast.Expr:
         return ast.Or(self._flatten(tree, ast.Or), span=self.span_of(tree))
 
-    def _flatten(self, tree: lark.Tree, kind: type[ast.And] | type[ast.Or]) -> tuple[ast.Expr, ...]:
+    def _flatten(self, tree: Tree, kind: type[ast.And] | type[ast.Or]) -> tuple[ast.Expr, ...]:
         out: list[ast.Expr] = []
         for child in tree.children:
             built = self.expr(child)
@@ -390,31 +391,31 @@ class Builder:
                 out.append(built)
         return tuple(out)
 
-    def _implies(self, tree: lark.Tree) -> ast.Expr:
+    def _implies(self, tree: Tree) -> ast.Expr:
         left, right = tree.children
         return ast.Implies(self.expr(left), self.expr(right), span=self.span_of(tree))
 
-    def _compare(self, tree: lark.Tree) -> ast.Expr:
+    def _compare(self, tree: Tree) -> ast.Expr:
         left, op, right = tree.children
         return ast.Compare(str(op), self.expr(left), self.expr(right), span=self.span_of(tree))
 
-    def _in(self, tree: lark.Tree) -> ast.Expr:
+    def _in(self, tree: Tree) -> ast.Expr:
         left, right = tree.children
         return ast.In(self.expr(left), self.expr(right), span=self.span_of(tree))
 
-    def _not_in(self, tree: lark.Tree) -> ast.Expr:
+    def _not_in(self, tree: Tree) -> ast.Expr:
         left, right = tree.children
         return ast.In(self.expr(left), self.expr(right), negated=True, span=self.span_of(tree))
 
-    def _contains(self, tree: lark.Tree) -> ast.Expr:
+    def _contains(self, tree: Tree) -> ast.Expr:
         left, right = tree.children
         return ast.Contains(self.expr(left), self.expr(right), span=self.span_of(tree))
 
-    def _arith(self, tree: lark.Tree) -> ast.Expr:
+    def _arith(self, tree: Tree) -> ast.Expr:
         left, op, right = tree.children
         return ast.Arith(str(op), self.expr(left), self.expr(right), span=self.span_of(tree))
 
-    _DECLS: dict[str, Callable[[Builder, lark.Tree], ast.Decl]] = {
+    _DECLS: ClassVar[dict[str, Callable[[Builder, Tree], ast.Decl]]] = {
         "pack_decl": pack_decl,
         "import_decl": import_decl,
         "fact_decl": fact_decl,
@@ -422,7 +423,7 @@ class Builder:
         "criterion_decl": criterion_decl,
         "test_decl": test_decl,
     }
-    _EXPRS: dict[str, Callable[[Builder, lark.Tree], ast.Expr]] = {
+    _EXPRS: ClassVar[dict[str, Callable[[Builder, Tree], ast.Expr]]] = {
         "name": _name,
         "number": _number,
         "neg_number": _neg_number,
@@ -464,4 +465,3 @@ def _is_constant(e: ast.Expr) -> bool:
         | ast.UnknownLit
         | ast.Name,
     )
-

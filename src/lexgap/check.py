@@ -260,7 +260,9 @@ class ExprChecker:
             return ir.Count(NUMBER, target, text=text, span=span)
         if isinstance(e, ast.Not):
             operand = self._boolean(e.operand, "not")
-            return ir.Not(operand.type if operand.type is ERROR else BOOL, operand, text=text, span=span)
+            return ir.Not(
+                operand.type if operand.type is ERROR else BOOL, operand, text=text, span=span
+            )
         if isinstance(e, ast.Neg):
             operand = self.check(e.operand)
             result = operand.type
@@ -314,14 +316,18 @@ class ExprChecker:
         candidates = set(self.state.facts) | set(self.state.define_syntax)
         hint = suggest(e.path, candidates)
         if hint is None and isinstance(expected, type(None)):
-            hint = "declare it with 'fact' or 'define'; an enum member must be compared with an enum"
+            hint = (
+                "declare it with 'fact' or 'define'; an enum member must be compared with an enum"
+            )
         self.error("undefined-name", f"unknown name '{e.path}'", e.span, hint)
         return ir.Const(ERROR, None, text=text, span=e.span)
 
     def _target(self, name: ast.Name) -> ir.FactRef | ir.DefRef:
         text = name.path
         if name.path in self.state.facts:
-            return ir.FactRef(self.state.facts[name.path].type, name.path, text=text, span=name.span)
+            return ir.FactRef(
+                self.state.facts[name.path].type, name.path, text=text, span=name.span
+            )
         if name.path in self.state.define_syntax:
             return ir.DefRef(self.resolve_define(name.path), name.path, text=text, span=name.span)
         candidates = set(self.state.facts) | set(self.state.define_syntax)
@@ -577,7 +583,9 @@ def parse_template(state: CheckState, text: ast.Text) -> Template:
 def check_criteria(state: CheckState) -> None:
     """Type ``applies``/``require``, parse templates, enforce required clauses and weight."""
     for syntax in state.criterion_syntax:
-        checker = ExprChecker(state, lambda p: state.definitions[p].type if p in state.definitions else ERROR)
+        checker = ExprChecker(
+            state, lambda p: state.definitions[p].type if p in state.definitions else ERROR
+        )
         if syntax.title is None:
             state.error(
                 "missing-title",
@@ -701,7 +709,9 @@ STAGES: tuple[tuple[str, Callable[[CheckState], None]], ...] = (
 )
 
 
-def check(modules: list[ast.Module], root: str, sources: dict[str, str]) -> tuple[Pack | None, list[Diagnostic]]:
+def check(
+    modules: list[ast.Module], root: str, sources: dict[str, str]
+) -> tuple[Pack | None, list[Diagnostic]]:
     """Run every stage; return the pack when no error was found, and all diagnostics."""
     state = CheckState(modules, root)
     for _name, stage in STAGES:

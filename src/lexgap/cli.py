@@ -86,17 +86,27 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--as-of", "as_of", metavar="DATE", help="Evaluation date (default: today).")
 @click.option(
-    "--format", "fmt", default="text", show_default=True, metavar="FORMAT",
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    metavar="FORMAT",
     help="Output format: text, json, markdown, html, junit, csv.",
 )
 @click.option("--only", metavar="VERDICTS", help="Show only these verdicts, e.g. gap,unknown.")
-@click.option("--criterion", "criteria", multiple=True, metavar="ID", help="Only this criterion (repeatable).")
 @click.option(
-    "--fail-on", default="gap", show_default=True,
+    "--criterion", "criteria", multiple=True, metavar="ID", help="Only this criterion (repeatable)."
+)
+@click.option(
+    "--fail-on",
+    default="gap",
+    show_default=True,
     type=click.Choice(["gap", "unknown", "never"]),
     help="Exit 1 when a result is a gap (or a gap or unknown); 'never' always exits 0.",
 )
-@click.option("--backend", default="native", show_default=True, type=click.Choice(["native", "durable"]))
+@click.option(
+    "--backend", default="native", show_default=True, type=click.Choice(["native", "durable"])
+)
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically).")
 def check(
     pack: str,
@@ -171,7 +181,9 @@ def _load_paths(paths: Sequence[str]) -> list[Any]:
             elif os.path.exists(p):
                 loaded = [load_jurisdiction(p)]
             else:
-                problems.append(Diagnostic("usage", f"no such file or folder: '{p}'", Span.point(p, 0, 0)))
+                problems.append(
+                    Diagnostic("usage", f"no such file or folder: '{p}'", Span.point(p, 0, 0))
+                )
                 continue
         except FactsError as err:
             problems.extend(err.diagnostics)
@@ -180,7 +192,11 @@ def _load_paths(paths: Sequence[str]) -> list[Any]:
         for j in loaded:
             if j.code in seen:
                 problems.append(
-                    Diagnostic("duplicate-jurisdiction", f"jurisdiction {j.code} is given twice", Span.point(j.file, 1, 1))
+                    Diagnostic(
+                        "duplicate-jurisdiction",
+                        f"jurisdiction {j.code} is given twice",
+                        Span.point(j.file, 1, 1),
+                    )
                 )
                 continue
             seen.add(j.code)
@@ -198,7 +214,12 @@ def _echo_text(text: str) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    styles = {": MET": "green", ": GAP": "bold red", ": UNKNOWN": "yellow", ": NOT APPLICABLE": "dim"}
+    styles = {
+        ": MET": "green",
+        ": GAP": "bold red",
+        ": UNKNOWN": "yellow",
+        ": NOT APPLICABLE": "dim",
+    }
     console = Console(highlight=False, soft_wrap=True)
     for line in text.splitlines():
         rich_line = Text(line)
@@ -217,7 +238,9 @@ def _echo_text(text: str) -> None:
 @click.argument("factfile")
 @click.argument("criterion")
 @click.option("--as-of", "as_of", metavar="DATE", help="Evaluation date (default: today).")
-@click.option("--backend", default="native", show_default=True, type=click.Choice(["native", "durable"]))
+@click.option(
+    "--backend", default="native", show_default=True, type=click.Choice(["native", "durable"])
+)
 def explain(pack: str, factfile: str, criterion: str, as_of: str | None, backend: str) -> None:
     """Explain one CRITERION of PACK for the jurisdiction in FACTFILE."""
     from lexgap.evaluate import evaluate
@@ -242,7 +265,9 @@ def explain(pack: str, factfile: str, criterion: str, as_of: str | None, backend
 
 @cli.command(name="test")
 @click.argument("packs", nargs=-1, required=True)
-@click.option("--coverage", is_flag=True, help="Also report which criteria and verdicts the tests reached.")
+@click.option(
+    "--coverage", is_flag=True, help="Also report which criteria and verdicts the tests reached."
+)
 def test_cmd(packs: Sequence[str], coverage: bool) -> None:
     """Run the test blocks of each PACK."""
     from lexgap.packtests import coverage_text, run_tests
@@ -338,11 +363,27 @@ def fmt(paths: Sequence[str], check_only: bool, show_diff: bool, write: bool) ->
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--pack", "pack_names", multiple=True, metavar="PACK", help="Only these packs (default: every built-in pack).")
+@click.option(
+    "--pack",
+    "pack_names",
+    multiple=True,
+    metavar="PACK",
+    help="Only these packs (default: every built-in pack).",
+)
 @click.option("--as-of", "as_of", metavar="DATE", help="Evaluation date (default: today).")
 @click.option("--format", "fmt", default="html", show_default=True, metavar="FORMAT")
-@click.option("-o", "--output", "output", default="gap-report", show_default=True, metavar="DIR", help="Folder to write one report per pack into.")
-def report(paths: Sequence[str], pack_names: Sequence[str], as_of: str | None, fmt: str, output: str) -> None:
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    default="gap-report",
+    show_default=True,
+    metavar="DIR",
+    help="Folder to write one report per pack into.",
+)
+def report(
+    paths: Sequence[str], pack_names: Sequence[str], as_of: str | None, fmt: str, output: str
+) -> None:
     """Run every built-in pack (or --pack) against PATHS and write one report per pack."""
     from lexgap.evaluate import evaluate
     from lexgap.fileio import write_atomically
@@ -362,7 +403,9 @@ def report(paths: Sequence[str], pack_names: Sequence[str], as_of: str | None, f
     jurisdictions = _load_paths(paths)
     out_dir = Path(output)
     out_dir.mkdir(parents=True, exist_ok=True)
-    suffix = {"html": "html", "markdown": "md", "json": "json", "junit": "xml", "csv": "csv"}.get(fmt, "txt")
+    suffix = {"html": "html", "markdown": "md", "json": "json", "junit": "xml", "csv": "csv"}.get(
+        fmt, "txt"
+    )
     for name in names:
         loaded = _load_pack(name)
         result = evaluate(loaded, jurisdictions, as_of=date)
@@ -371,7 +414,8 @@ def report(paths: Sequence[str], pack_names: Sequence[str], as_of: str | None, f
         overall = result.overall()
         score = "n/a" if overall.score is None else f"{overall.score * 100:.0f}%"
         click.echo(
-            f"{target}: {len(result.jurisdictions)} jurisdictions x {len(loaded.criteria)} criteria, "
+            f"{target}: {len(result.jurisdictions)} jurisdictions x "
+            f"{len(loaded.criteria)} criteria, "
             f"{overall.met} met, {overall.gap} gaps, {overall.unknown} unknown, score {score}"
         )
 
@@ -403,14 +447,17 @@ def packs() -> None:
         except LexgapError:
             continue
         click.echo(
-            f"{path.stem:<32} {pack.version or '-':<8} {len(pack.criteria):>3} criteria  {pack.title}"
+            f"{path.stem:<32} {pack.version or '-':<8} "
+            f"{len(pack.criteria):>3} criteria  {pack.title}"
         )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI; turn every error into a message and an exit status."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="lexgap", standalone_mode=False)
+        cli.main(
+            args=list(argv) if argv is not None else None, prog_name="lexgap", standalone_mode=False
+        )
     except LexgapError as err:
         _fail(err)
     except click.exceptions.Exit as err:
@@ -428,7 +475,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(EXIT_OK)
     except SystemExit:
         raise
-    except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as err:
         click.echo(
             f"internal error: {type(err).__name__}: {err}\n"
             "This is a bug in lexgap; please report it with the input that caused it.",

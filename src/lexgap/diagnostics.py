@@ -116,7 +116,7 @@ class LexgapError(Exception):
         return self.diagnostics[0]
 
     def render(self) -> str:
-        errors = [d for d in self.diagnostics]
+        errors = list(self.diagnostics)
         shown = errors[:MAX_REPORTED]
         parts = [d.render(self.sources) for d in shown]
         if len(errors) > len(shown):

@@ -87,9 +87,7 @@ def _resolve(items: Iterable[JurisdictionLike]) -> list[Jurisdiction]:
 
 
 def _native_results(program: Program, context: Context) -> list[Result]:
-    return [
-        Result(context, i, verdict_of(v)) for i, v in enumerate(program.verdicts(context.env))
-    ]
+    return [Result(context, i, verdict_of(v)) for i, v in enumerate(program.verdicts(context.env))]
 
 
 def evaluate_iter(
@@ -102,7 +100,9 @@ def evaluate_iter(
     date = _as_of(as_of)
     decide = _backend(pack, backend)
     program = program_for(pack)
-    for item in jurisdictions if not isinstance(jurisdictions, Jurisdiction | str) else [jurisdictions]:
+    for item in (
+        jurisdictions if not isinstance(jurisdictions, Jurisdiction | str) else [jurisdictions]
+    ):
         for jurisdiction in _resolve([item]):
             context = bind(program, jurisdiction, date)
             verdicts = decide(context)
@@ -156,7 +156,7 @@ def _backend(pack: Pack, backend: str) -> Any:
         program = program_for(pack)
         return lambda ctx: [verdict_of(v) for v in program.verdicts(ctx.env)]
     if backend == "durable":
-        from lexgap.backends.durable import durable_decider
+        from lexgap.backends.durable import durable_decider  # type: ignore[import-untyped,unused-ignore]
 
         return durable_decider(pack)
     msg = f"unknown backend '{backend}': choose one of {', '.join(BACKENDS)}"

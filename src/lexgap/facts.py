@@ -10,6 +10,7 @@ text is interpreted only when a pack says what type the fact has.
 from __future__ import annotations
 
 import datetime
+import itertools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -49,7 +50,22 @@ _CODE = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
 TOP_LEVEL_KEYS = ("jurisdiction", "name", "reviewed", "facts", "note")
 VALUE_KEYS = ("value", "since", "until", "source", "note")
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
+_YAML11_BOOLS = {
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Yes",
+    "No",
+    "On",
+    "Off",
+    "YES",
+    "NO",
+    "ON",
+    "OFF",
+}
 
 
 @attrs.frozen
@@ -68,7 +84,9 @@ class Raw:
 
     @property
     def is_unknown(self) -> bool:
-        return self.kind == "null" or (self.kind == "scalar" and self.plain and self.text == "unknown")
+        return self.kind == "null" or (
+            self.kind == "scalar" and self.plain and self.text == "unknown"
+        )
 
 
 @attrs.frozen
@@ -114,7 +132,9 @@ class Jurisdiction:
             self._typed[key] = cached = values
         return cached
 
-    def value_at(self, path: str, type_: Type, as_of: datetime.date) -> tuple[Value, FactValue | None]:
+    def value_at(
+        self, path: str, type_: Type, as_of: datetime.date
+    ) -> tuple[Value, FactValue | None]:
         """The value in force at ``as_of`` (None when unknown) and the entry it came from."""
         entries = self.facts.get(path)
         if not entries:
@@ -220,8 +240,7 @@ def display(raw: Raw, value: Value, type_: Type, *, quote: bool = True) -> str:
         and raw.kind == "scalar"
         and isinstance(type_, NumberType | DurationType)
         and parse_duration_literal(raw.text) is not None
-        or (isinstance(type_, NumberType) and value is not None and raw.kind == "scalar")
-    ):
+    ) or (isinstance(type_, NumberType) and value is not None and raw.kind == "scalar"):
         return raw.text
     return show(value, type_, quote=quote)
 
@@ -309,14 +328,22 @@ class _Reader:
             return None
         value = parse_date(text)
         if value is None:
-            self.error("fact-date", f"{what} must be an ISO date (YYYY-MM-DD), not '{text}'", self.span(node))
+            self.error(
+                "fact-date",
+                f"{what} must be an ISO date (YYYY-MM-DD), not '{text}'",
+                self.span(node),
+            )
         return value
 
     def entry(self, path: str, node: yaml.Node) -> FactValue | None:
         """One value: a bare value, or a mapping with ``value`` and metadata."""
         span = self.span(node)
         if not isinstance(node, yaml.MappingNode):
-            if isinstance(node, yaml.ScalarNode) and node.style in (None, "") and node.value in ("", "~", "null"):
+            if (
+                isinstance(node, yaml.ScalarNode)
+                and node.style in (None, "")
+                and node.value in ("", "~", "null")
+            ):
                 self.error(
                     "fact-value",
                     f"fact '{path}' has no value",
@@ -345,17 +372,29 @@ class _Reader:
         since = self.date(values["since"], "'since'") if "since" in values else None
         until = self.date(values["until"], "'until'") if "until" in values else None
         if since is not None and until is not None and not since < until:
-            self.error("fact-interval", f"fact '{path}': 'since' {since} is not before 'until' {until}", span)
+            self.error(
+                "fact-interval",
+                f"fact '{path}': 'since' {since} is not before 'until' {until}",
+                span,
+            )
         source = self.scalar_text(values["source"], "'source'") if "source" in values else None
         note = self.scalar_text(values["note"], "'note'") if "note" in values else None
         value_node = values["value"]
         if isinstance(value_node, yaml.MappingNode):
-            self.error("fact-value", f"the value of fact '{path}' cannot be a mapping", self.span(value_node))
+            self.error(
+                "fact-value",
+                f"the value of fact '{path}' cannot be a mapping",
+                self.span(value_node),
+            )
             return None
         raw = self.raw(value_node)
         if raw.kind == "null":
-            self.error("fact-value", f"fact '{path}' has no value", self.span(value_node),
-                       hint="write 'unknown' for a fact that is not known")
+            self.error(
+                "fact-value",
+                f"fact '{path}' has no value",
+                self.span(value_node),
+                hint="write 'unknown' for a fact that is not known",
+            )
             return None
         return FactValue(raw, since, until, source, note, span)
 
@@ -384,14 +423,15 @@ class _Reader:
     def overlaps(self, path: str, entries: list[FactValue]) -> None:
         lo = datetime.date.min
         ordered = sorted(entries, key=lambda e: e.since or lo)
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             a_end = a.until or datetime.date.max
             b_start = b.since or lo
             if b_start < a_end:
                 self.error(
                     "fact-overlap",
-                    f"values of fact '{path}' overlap: the one on line {a.span.line} "
-                    f"and the one on line {b.span.line} are both in force on {max(b_start, a.since or lo)}",
+                    f"values of fact '{path}' overlap: the one on line {a.span.line} and "
+                    f"the one on line {b.span.line} are both in force on "
+                    f"{max(b_start, a.since or lo)}",
                     b.span,
                     hint="intervals are half-open: since <= date < until",
                 )
@@ -406,11 +446,17 @@ def _compose(text: str, file: str) -> yaml.Node | None:
         mark = err.problem_mark or err.context_mark
         span = Span.point(file, mark.line + 1, mark.column + 1) if mark else Span.point(file, 1, 1)
         problem = err.problem or "not valid YAML"
-        raise FactsError([Diagnostic("yaml-syntax", f"not valid YAML: {problem}", span)], {file: text}) from None
+        raise FactsError(
+            [Diagnostic("yaml-syntax", f"not valid YAML: {problem}", span)], {file: text}
+        ) from None
     except yaml.YAMLError as err:
-        raise FactsError([Diagnostic("yaml-syntax", f"not valid YAML: {err}", Span.point(file, 1, 1))]) from None
+        raise FactsError(
+            [Diagnostic("yaml-syntax", f"not valid YAML: {err}", Span.point(file, 1, 1))]
+        ) from None
     except RecursionError:
-        raise FactsError([Diagnostic("too-deep", "the file is nested too deeply", Span.point(file, 1, 1))]) from None
+        raise FactsError(
+            [Diagnostic("too-deep", "the file is nested too deeply", Span.point(file, 1, 1))]
+        ) from None
     finally:
         loader.dispose()
     return node  # type: ignore[no-any-return]
@@ -419,11 +465,21 @@ def _compose(text: str, file: str) -> yaml.Node | None:
 def parse_jurisdiction(text: str, file: str = "<string>") -> Jurisdiction:
     """Read fact-file text (YAML or JSON). Raises FactsError with every problem found."""
     if len(text) > MAX_FILE_BYTES:
-        raise FactsError([Diagnostic("too-large", f"larger than {MAX_FILE_BYTES} bytes", Span.point(file, 1, 1))])
+        raise FactsError(
+            [Diagnostic("too-large", f"larger than {MAX_FILE_BYTES} bytes", Span.point(file, 1, 1))]
+        )
     node = _compose(text, file)
     if node is None:
-        raise FactsError([Diagnostic("fact-file", "the file is empty", Span.point(file, 1, 1),
-                                     hint="a fact file needs 'jurisdiction', 'name' and 'facts'")])
+        raise FactsError(
+            [
+                Diagnostic(
+                    "fact-file",
+                    "the file is empty",
+                    Span.point(file, 1, 1),
+                    hint="a fact file needs 'jurisdiction', 'name' and 'facts'",
+                )
+            ]
+        )
     return _read_node(node, file, text)
 
 
@@ -471,7 +527,9 @@ def _read_node(node: yaml.Node, file: str, text: str | None) -> Jurisdiction:
         entries = [] if is_empty else reader.mapping(facts_node, "'facts'")
         for path, value_node, key_span in entries or []:
             if not _PATH.fullmatch(path):
-                reader.error("fact-key", f"'{path}' is not a fact path like law.csam.defined", key_span)
+                reader.error(
+                    "fact-key", f"'{path}' is not a fact path like law.csam.defined", key_span
+                )
                 continue
             facts[path] = reader.fact(path, value_node)
     if reader.problems:
@@ -487,16 +545,30 @@ def load_jurisdiction(path: str | os.PathLike[str]) -> Jurisdiction:
         data = Path(shown).read_bytes()
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        raise FactsError([Diagnostic("unreadable", f"cannot read '{shown}': {reason}", Span.point(shown, 0, 0))]) from None
+        raise FactsError(
+            [Diagnostic("unreadable", f"cannot read '{shown}': {reason}", Span.point(shown, 0, 0))]
+        ) from None
     if len(data) > MAX_FILE_BYTES:
-        raise FactsError([Diagnostic("too-large", f"larger than {MAX_FILE_BYTES} bytes", Span.point(shown, 0, 0))])
+        raise FactsError(
+            [
+                Diagnostic(
+                    "too-large", f"larger than {MAX_FILE_BYTES} bytes", Span.point(shown, 0, 0)
+                )
+            ]
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         msg = f"not UTF-8 text (byte {err.start}); fact files are YAML or JSON"
         raise FactsError([Diagnostic("unreadable", msg, Span.point(shown, 0, 0))]) from None
     if "\x00" in text:
-        raise FactsError([Diagnostic("unreadable", "binary data, not a YAML or JSON file", Span.point(shown, 0, 0))])
+        raise FactsError(
+            [
+                Diagnostic(
+                    "unreadable", "binary data, not a YAML or JSON file", Span.point(shown, 0, 0)
+                )
+            ]
+        )
     return parse_jurisdiction(text, shown)
 
 
@@ -519,7 +591,9 @@ def load_jurisdictions(folder: str | os.PathLike[str]) -> list[Jurisdiction]:
     """
     shown = os.fspath(folder)
     if not Path(shown).is_dir():
-        raise FactsError([Diagnostic("unreadable", f"'{shown}' is not a folder", Span.point(shown, 0, 0))])
+        raise FactsError(
+            [Diagnostic("unreadable", f"'{shown}' is not a folder", Span.point(shown, 0, 0))]
+        )
     out: list[Jurisdiction] = []
     problems: list[Diagnostic] = []
     sources: dict[str, str] = {}
@@ -539,6 +613,7 @@ def load_jurisdictions(folder: str | os.PathLike[str]) -> list[Jurisdiction]:
 
 def _node_from_python(value: object, mark: yaml.Mark) -> yaml.Node:
     """Python data as the YAML node a file would have given, so one reader checks both."""
+
     def scalar(text: str, style: str | None = None) -> yaml.Node:
         return yaml.ScalarNode("tag:yaml.org,2002:str", text, mark, mark, style=style)
 
@@ -572,7 +647,7 @@ def jurisdiction_from_mapping(data: Mapping[str, Any], source: str = "<mapping>"
     unknown. Strings count as quoted text, so ``"18"`` is not a number, while enum
     members, dates and durations may be given as strings (``"ratified"``, ``"24h"``).
     """
-    mark = yaml.Mark(source, 0, 0, 0, None, None)
+    mark = yaml.Mark(source, 0, 0, 0, None, None)  # type: ignore[arg-type]
     return _read_node(_node_from_python(data, mark), source, None)
 
 

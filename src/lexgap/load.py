@@ -27,7 +27,11 @@ def parse_module(text: str, filename: str) -> tuple[ast.Module, list[Diagnostic]
     except RecursionError:
         msg = "an expression is nested too deeply"
         raise ParseError(
-            [Diagnostic("too-deep", msg, Span.point(filename, 1, 1), hint="split it into definitions")],
+            [
+                Diagnostic(
+                    "too-deep", msg, Span.point(filename, 1, 1), hint="split it into definitions"
+                )
+            ],
             {filename: text},
         ) from None
     return module, builder.diagnostics
@@ -38,10 +42,14 @@ def read_source(path: Path, display: str, span: Span | None = None) -> str:
     try:
         data = path.read_bytes()
     except IsADirectoryError:
-        raise CheckError([Diagnostic("unreadable", f"'{display}' is a folder, not a pack file", where)]) from None
+        raise CheckError(
+            [Diagnostic("unreadable", f"'{display}' is a folder, not a pack file", where)]
+        ) from None
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        raise CheckError([Diagnostic("unreadable", f"cannot read '{display}': {reason}", where)]) from None
+        raise CheckError(
+            [Diagnostic("unreadable", f"cannot read '{display}': {reason}", where)]
+        ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -57,15 +65,21 @@ class _Loader:
         self.done: set[Path] = set()
         self.stack: list[tuple[Path, str]] = []
 
-    def load(self, path: Path, display: str, text: str | None = None, via: Span | None = None) -> None:
+    def load(
+        self, path: Path, display: str, text: str | None = None, via: Span | None = None
+    ) -> None:
         key = path.resolve() if text is None or path.exists() else path
         for i, (p, _) in enumerate(self.stack):
             if p == key:
                 chain = " -> ".join([d for _, d in self.stack[i:]] + [display])
                 where = via or Span.point(display, 1, 1)
                 self.diagnostics.append(
-                    Diagnostic("import-cycle", f"import cycle: {chain}", where,
-                               hint="move the shared declarations into a file both can import")
+                    Diagnostic(
+                        "import-cycle",
+                        f"import cycle: {chain}",
+                        where,
+                        hint="move the shared declarations into a file both can import",
+                    )
                 )
                 return
         if key in self.done:

@@ -94,7 +94,7 @@ class Program:
             return self.fact_slots[node.path]
         return self.def_slots[node.path]
 
-    def _compile(self, node: ir.Expr) -> Fn:  # noqa: C901 - one dispatch, one branch a kind
+    def _compile(self, node: ir.Expr) -> Fn:
         if isinstance(node, ir.Const):
             value = node.value
             return lambda env: value

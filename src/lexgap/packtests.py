@@ -59,7 +59,7 @@ def run_tests(pack: Pack, today: datetime.date | None = None) -> RunOutcome:
                 elif got == "unknown":
                     detail = "; missing " + ", ".join(explainer.missing(crit, got))
                 failures.append(
-                    f"FAIL {span}: test \"{test.name}\": {criterion} expected {expected}, "
+                    f'FAIL {span}: test "{test.name}": {criterion} expected {expected}, '
                     f"got {got}{detail}"
                 )
         branches = frozenset(_decided_branches(pack, program, context.env))
@@ -111,7 +111,8 @@ def coverage_text(pack: Pack, outcome: RunOutcome) -> str:
         covered_ops += len(both)
         tested = ", ".join(sorted(expected[c.path])) or "not tested"
         lines.append(
-            f"  {c.path}: expected verdicts {tested}; branches {len(both)}/{len(ops)} seen true and false"
+            f"  {c.path}: expected verdicts {tested}; "
+            f"branches {len(both)}/{len(ops)} seen true and false"
         )
     untested = [c for c, v in expected.items() if not v]
     lines.append(

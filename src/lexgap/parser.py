@@ -200,7 +200,7 @@ def _expected(names: set[str]) -> str:
     return ", ".join(shown)
 
 
-def _try_parse(text: str) -> lark.Tree:
+def _try_parse(text: str) -> lark.Tree[lark.Token]:
     return _parser().parse(text)
 
 
@@ -244,7 +244,7 @@ def _nesting_diagnostic(text: str, filename: str) -> Diagnostic | None:
     return None
 
 
-def parse_tree(text: str, filename: str) -> tuple[lark.Tree, list[lark.Token]]:
+def parse_tree(text: str, filename: str) -> tuple[lark.Tree[lark.Token], list[lark.Token]]:
     """Parse pack text; return the tree and the comment tokens (for the formatter)."""
     if len(text) > MAX_SOURCE_BYTES:
         msg = f"file is larger than {MAX_SOURCE_BYTES} bytes"
@@ -299,7 +299,8 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, filename: str) -> Diagno
         line, column = len(lines), len(lines[-1]) + 1
     span = Span.point(filename, line, column)
     if isinstance(err, UnexpectedCharacters):
-        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        pos = err.pos_in_stream or 0
+        ch = text[pos] if pos < len(text) else ""
         if ch == '"':
             return Diagnostic(
                 "unterminated-string",

@@ -35,9 +35,7 @@ def report_data(report: Report, results: list[Any] | None = None) -> dict[str, A
                 "file": j.file,
                 "reviewed": j.reviewed.isoformat() if j.reviewed else None,
                 "summary": summary[j.code].to_dict() if j.code in summary else None,
-                "groups": {
-                    g: s.to_dict() for g, s in sorted(groups.get(j.code, {}).items())
-                },
+                "groups": {g: s.to_dict() for g, s in sorted(groups.get(j.code, {}).items())},
             }
             for j in report.jurisdictions
         ],
