@@ -357,9 +357,15 @@ class ExprChecker:
             and e.path not in self.state.define_syntax
         )
 
+    def _needs_context(self, e: ast.Expr) -> bool:
+        """A bare name, or a list literal holding one: its type comes from the other operand."""
+        if isinstance(e, ast.ListLit):
+            return any(self._needs_context(i) for i in e.items)
+        return self._is_bare(e)
+
     def _pair(self, left: ast.Expr, right: ast.Expr) -> tuple[ir.Expr, ir.Expr]:
         """Check two operands; a bare name takes its enum from the other side."""
-        if self._is_bare(left) and not self._is_bare(right):
+        if self._needs_context(left) and not self._needs_context(right):
             r = self.check(right)
             return self.check(left, r.type), r
         l_ = self.check(left)
@@ -393,9 +399,11 @@ class ExprChecker:
 
     def _in(self, e: ast.In, text: str) -> ir.Expr:
         op = "notin" if e.negated else "in"
-        if self._is_bare(e.left) and not isinstance(e.right, ast.ListLit):
+        if self._needs_context(e.left) and not self._needs_context(e.right):
             right = self.check(e.right)
-            elem = right.type.element if isinstance(right.type, ListType) else None
+            elem: Type | None = None
+            if isinstance(right.type, ListType | ErrorType):
+                elem = right.type.element if isinstance(right.type, ListType) else ERROR
             left = self.check(e.left, elem)
         else:
             left = self.check(e.left)
@@ -419,9 +427,16 @@ class ExprChecker:
         return ir.Binary(BOOL, op, left, right, text=text, span=e.span)
 
     def _contains(self, e: ast.Contains, text: str) -> ir.Expr:
-        left = self.check(e.left)
-        elem = left.type.element if isinstance(left.type, ListType) else None
-        right = self.check(e.right, elem)
+        if self._needs_context(e.left) and not self._needs_context(e.right):
+            # NOTE: `[signed, ratified] contains treaty.status`: the list's members take
+            # their enum from the right operand.
+            right = self.check(e.right)
+            context: Type = right.type if right.type is ERROR else ListType(right.type)
+            left = self.check(e.left, context)
+        else:
+            left = self.check(e.left)
+            elem = left.type.element if isinstance(left.type, ListType) else None
+            right = self.check(e.right, elem)
         if ERROR in (left.type, right.type):
             return ir.Binary(ERROR, "contains", left, right, text=text, span=e.span)
         if not isinstance(left.type, ListType | AnyType):
@@ -459,6 +474,8 @@ class ExprChecker:
 
     def _list(self, e: ast.ListLit, expected: Type | None, text: str) -> ir.Expr:
         elem_expected = expected.element if isinstance(expected, ListType) else None
+        if isinstance(expected, ErrorType):
+            elem_expected = ERROR  # NOTE: the other operand already failed; stay silent.
         items: list[ir.Expr] = []
         elem: Type = ANY
         for item in e.items:
