@@ -17,6 +17,7 @@ from lexgap import ast
 from lexgap.diagnostics import Diagnostic
 from lexgap.span import Span
 from lexgap.types import (
+    ERROR,
     SCALAR_TYPES,
     EnumType,
     ListType,
@@ -164,7 +165,8 @@ class Builder:
                 suggest(name, [*SCALAR_TYPES, "enum", "list"])
                 or "types are bool, number, string, date, duration, enum(...), list(...)",
             )
-        return SCALAR_TYPES["bool"]
+        # NOTE: the error type silences the checker's follow-on errors for this fact.
+        return ERROR
 
     def define_decl(self, tree: Tree) -> ast.Define:
         path_tok, expr = tree.children

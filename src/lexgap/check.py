@@ -140,7 +140,7 @@ def _declare_fact(state: CheckState, decl: ast.FactDecl) -> None:
     if existing is None:
         state.facts[decl.path] = FactInfo(decl.path, decl.type, decl.description, decl.span)
         return
-    if existing.type != decl.type:
+    if existing.type != decl.type and ERROR not in (existing.type, decl.type):
         state.error(
             "conflicting-fact",
             f"fact '{decl.path}' is declared as {decl.type} here but as {existing.type} before",

@@ -105,13 +105,19 @@ class _Loader:
         self.modules.append(module)
 
 
+#: Loader problems after which checking would only report consequences (missing names).
+_FATAL = frozenset({"import-not-found", "import-cycle", "unreadable"})
+
+
 def _finish(loader: _Loader, root: str) -> Pack:
-    errors = [d for d in loader.diagnostics if d.severity is Severity.ERROR]
-    if errors:
+    if any(d.code in _FATAL for d in loader.diagnostics):
         raise CheckError(loader.diagnostics, loader.sources)
+    # NOTE: the builder's own errors (an unknown type, severity, ...) do not stop checking,
+    # so one run reports every independent mistake in the file.
     pack, diagnostics = check(loader.modules, root, loader.sources)
-    if pack is None:
-        raise CheckError(diagnostics, loader.sources)
+    everything = [*loader.diagnostics, *diagnostics]
+    if pack is None or any(d.severity is Severity.ERROR for d in everything):
+        raise CheckError(everything, loader.sources)
     return pack
 
 
