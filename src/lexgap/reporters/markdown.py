@@ -50,7 +50,7 @@ def code(value: object) -> str:
         return ""
     longest = max((len(m) for m in re.findall(r"`+", s)), default=0)
     fence = "`" * (longest + 1)
-    pad = " " if s.startswith("`") or s.endswith("`") or (s.startswith(" ") and s.endswith(" ")) else ""
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
     return f"{fence}{pad}{s}{pad}{fence}"
 
 
@@ -88,7 +88,10 @@ def _fact_line(f: FactUse) -> str:
 
 def _finding(r: Result) -> list[str]:
     out = [f"#### {_LABEL[r.verdict.value]}: {text(r.title)}", ""]
-    meta = f"- **Criterion:** {ident(r.criterion)}, severity {text(r.severity)}, weight {text(r.weight)}"
+    meta = (
+        f"- **Criterion:** {ident(r.criterion)}, severity {text(r.severity)}, "
+        f"weight {text(r.weight)}"
+    )
     if r.group:
         meta += f", group {text(r.group)}"
     out.append(meta)
