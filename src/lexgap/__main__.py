@@ -1,0 +1,5 @@
+"""``python -m lexgap``: the command line."""
+
+from lexgap.cli import main
+
+main()

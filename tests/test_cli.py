@@ -1,0 +1,193 @@
+"""The command line: check/explain/test output, exit statuses, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_engine import EXAMPLE_FACTS
+
+
+def lexgap(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lexgap", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+    )
+
+
+@pytest.fixture
+def gb(tmp_path: Path) -> Path:
+    path = tmp_path / "gb.yaml"
+    path.write_text(EXAMPLE_FACTS, encoding="utf-8")
+    return path
+
+
+class TestCheck:
+    def test_json_results(self, example_pack_path: Path, gb: Path) -> None:
+        """--format json prints one object whose results carry the contract's keys."""
+        out = lexgap(
+            "check", str(example_pack_path), str(gb), "--as-of", "2024-01-01", "--format", "json"
+        )
+        assert out.returncode == 1, out.stderr  # a gap, and --fail-on defaults to gap
+        data = json.loads(out.stdout)
+        first, second = data["results"]
+        assert set(first) >= {
+            "jurisdiction",
+            "criterion",
+            "verdict",
+            "missing",
+            "because",
+            "message",
+        }
+        assert (second["jurisdiction"], second["criterion"], second["verdict"]) == (
+            "GB",
+            "cta.takedown_period",
+            "gap",
+        )
+        assert second["because"] == ["takedown.notice_period <= 24h (takedown.notice_period = 48h)"]
+        assert second["message"] == "Providers have 48h to remove notified material."
+        assert first["message"] is None
+
+    def test_exit_statuses(self, example_pack_path: Path, gb: Path) -> None:
+        """Exit 0 when clean, 1 when --fail-on matches, never when told never."""
+        pack = str(example_pack_path)
+        assert lexgap("check", pack, str(gb), "--as-of", "2025-01-01").returncode == 0
+        assert lexgap("check", pack, str(gb), "--as-of", "2024-01-01").returncode == 1
+        never = lexgap("check", pack, str(gb), "--as-of", "2024-01-01", "--fail-on", "never")
+        assert never.returncode == 0
+
+    def test_only_and_criterion_filters(self, example_pack_path: Path, gb: Path) -> None:
+        """--only and --criterion restrict what is shown."""
+        out = lexgap(
+            "check",
+            str(example_pack_path),
+            str(gb),
+            "--as-of",
+            "2024-01-01",
+            "--format",
+            "json",
+            "--only",
+            "met",
+        )
+        assert [r["verdict"] for r in json.loads(out.stdout)["results"]] == ["met"]
+        out = lexgap(
+            "check",
+            str(example_pack_path),
+            str(gb),
+            "--format",
+            "json",
+            "--criterion",
+            "cta.ratify_lanzarote",
+        )
+        assert [r["criterion"] for r in json.loads(out.stdout)["results"]] == [
+            "cta.ratify_lanzarote"
+        ]
+
+    def test_folder_of_fact_files(self, example_pack_path: Path, gb: Path) -> None:
+        """A folder argument evaluates every fact file in it."""
+        out = lexgap("check", str(example_pack_path), str(gb.parent), "--format", "json")
+        assert {r["jurisdiction"] for r in json.loads(out.stdout)["results"]} == {"GB"}
+
+    def test_text_output_summarises(self, example_pack_path: Path, gb: Path) -> None:
+        """Text output has a summary table and explains gaps."""
+        out = lexgap("check", str(example_pack_path), str(gb), "--as-of", "2024-01-01")
+        assert "GB" in out.stdout and "GAP" in out.stdout and "\x1b[" not in out.stdout
+
+
+class TestErrors:
+    @pytest.mark.parametrize(
+        ("pack_text", "line", "name"),
+        [
+            ('pack p { title "t" }\ncriterion c { title "t" require x = 1 }', 2, "="),
+            (
+                'pack p { title "t" }\nfact x: number\ncriterion c { title "t" require x == "a" }',
+                3,
+                'x == "a"',
+            ),
+            ('pack p { title "t" }\ncriterion c { title "t" require undeclared }', 2, "undeclared"),
+            ('pack p { title "t" }\ndefine a = b\ndefine b = a', 2, "a -> b -> a"),
+        ],
+    )
+    def test_broken_pack(
+        self, tmp_path: Path, gb: Path, pack_text: str, line: int, name: str
+    ) -> None:
+        """A broken pack gives file:line:col, the offending name, exit 2, no traceback."""
+        pack = tmp_path / "bad.lexgap"
+        pack.write_text(pack_text, encoding="utf-8")
+        out = lexgap("check", str(pack), str(gb))
+        assert out.returncode == 2
+        assert f"{pack}:{line}:" in out.stderr
+        assert name in out.stderr
+        assert "Traceback" not in out.stderr + out.stdout
+
+    def test_import_cycle(self, tmp_path: Path, gb: Path) -> None:
+        """An import cycle names the chain of files."""
+        (tmp_path / "a.lexgap").write_text('pack a { title "a" }\nimport "b.lexgap"\n')
+        (tmp_path / "b.lexgap").write_text('import "a.lexgap"\n')
+        out = lexgap("check", str(tmp_path / "a.lexgap"), str(gb))
+        assert out.returncode == 2 and "import-cycle" in out.stderr and "b.lexgap" in out.stderr
+
+    def test_broken_fact_file(self, example_pack_path: Path, tmp_path: Path) -> None:
+        """A broken fact file is one clear message with file and line."""
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("jurisdiction: GB\nname: X\nfacts:\n  takedown.mandated: maybe\n")
+        out = lexgap("check", str(example_pack_path), str(bad))
+        assert out.returncode == 2
+        assert f"{bad}:4:" in out.stderr and "takedown.mandated" in out.stderr
+        assert "Traceback" not in out.stderr
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["check", "nonexistent.lexgap", "x.yaml"],
+            ["check", "--as-of", "yesterday", "p", "x"],
+            ["check", "p"],
+            ["explain"],
+            ["nosuchcommand"],
+        ],
+    )
+    def test_bad_command_lines(self, args: list[str], tmp_path: Path) -> None:
+        """Bad command lines exit 2 with a message and no traceback."""
+        out = lexgap(*args, cwd=tmp_path)
+        assert out.returncode == 2
+        assert out.stderr.strip() and "Traceback" not in out.stderr
+
+
+class TestExplainAndTest:
+    def test_explain(self, example_pack_path: Path, gb: Path) -> None:
+        """explain prints the verdict, because, sources and what would close the gap."""
+        out = lexgap(
+            "explain",
+            str(example_pack_path),
+            str(gb),
+            "cta.takedown_period",
+            "--as-of",
+            "2024-01-01",
+        )
+        assert out.returncode == 0
+        assert "GAP" in out.stdout and "must be at most 24h (is 48h)" in out.stdout
+
+    def test_pack_tests_pass_and_fail(self, example_pack_path: Path, tmp_path: Path) -> None:
+        """lexgap test reports failures with test, criterion, expected and got."""
+        ok = lexgap("test", str(example_pack_path))
+        assert ok.returncode == 0 and "1 passed, 0 failed" in ok.stdout
+        text = example_pack_path.read_text().replace(
+            "expect cta.takedown_period not_applicable", "expect cta.takedown_period met"
+        )
+        broken = tmp_path / "broken.lexgap"
+        broken.write_text(text)
+        (tmp_path / "vocabulary.lexgap").write_text(
+            (example_pack_path.parent / "vocabulary.lexgap").read_text()
+        )
+        out = lexgap("test", str(broken))
+        assert out.returncode == 1
+        assert "0 passed, 1 failed" in out.stdout
+        assert "cta.takedown_period expected met, got not_applicable" in out.stdout
