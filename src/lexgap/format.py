@@ -465,22 +465,35 @@ def _has_comments(item: _Item) -> bool:
 
 
 def _merge_given(blocks: list[_Item]) -> _Item:
-    """One ``given`` block from several (the tree does not tell them apart either)."""
-    merged = _Item("given", blocks[0].first, block=True)
+    """One ``given`` block from several (the tree does not tell them apart either).
+
+    The first block's comments stay on the merged block's lines; a later block's header and
+    closing-brace comments go before the line that follows them in the merged block.
+    """
+    first = blocks[0]
+    merged = _Item("given", first.first, block=True, slot=first.slot)
+    pending: list[_Comment] = []
     for i, b in enumerate(blocks):
-        merged.slot.leading.extend(b.slot.leading)
-        if b.slot.trailing is not None:
-            merged.slot.add_trailing(b.slot.trailing)
+        if i > 0:
+            pending += _demoted(b.slot)
+        if b.children:
+            b.children[0].slot.leading[:0] = pending
+            pending = []
         merged.children.extend(b.children)
-        merged.close_slot.leading.extend(b.close_slot.leading)
-        if b.close_slot.trailing is not None:
-            if i == len(blocks) - 1 and merged.close_slot.trailing is None:
-                merged.close_slot.trailing = b.close_slot.trailing
-            else:
-                merged.close_slot.leading.append(
-                    attrs.evolve(b.close_slot.trailing, blank_after=False)
-                )
+        if i < len(blocks) - 1:
+            pending += _demoted(b.close_slot)
+        else:
+            merged.close_slot.leading = pending + b.close_slot.leading
+            merged.close_slot.trailing = b.close_slot.trailing
     return merged
+
+
+def _demoted(slot: _Slot) -> list[_Comment]:
+    """A slot's comments as own-line comments, in source order."""
+    out = list(slot.leading)
+    if slot.trailing is not None:
+        out.append(attrs.evolve(slot.trailing, blank_after=False))
+    return out
 
 
 def _wrapped(head: str, e: ast.Expr, hang: str, indent: str = "") -> list[str]:
