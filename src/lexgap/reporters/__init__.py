@@ -17,6 +17,10 @@ from lexgap.results import Report
 FORMATS: dict[str, tuple[str, str]] = {
     "text": ("lexgap.reporters.text", "render"),
     "json": ("lexgap.reporters.jsonfmt", "render"),
+    "markdown": ("lexgap.reporters.markdown", "render"),
+    "html": ("lexgap.reporters.html", "render"),
+    "junit": ("lexgap.reporters.junit", "render"),
+    "csv": ("lexgap.reporters.csvfmt", "render"),
 }
 
 
