@@ -1,4 +1,4 @@
-"""The native evaluator: three-valued semantics, verdicts, missing, because, messages (contract s5, s7)."""
+"""The native evaluator: three-valued logic, verdicts, missing, because, messages."""
 
 from __future__ import annotations
 

@@ -148,7 +148,8 @@ class TestErrors:
     ) -> None:
         """A value that does not fit the declared type is an error with a hint."""
         pack = lexgap.parse_pack(
-            f'pack p {{ title "p" }}\nfact f.v: {type_decl}\ncriterion k {{ title "k" require known(f.v) }}'
+            f'pack p {{ title "p" }}\nfact f.v: {type_decl}\n'
+            'criterion k { title "k" require known(f.v) }'
         )
         j = load(HEAD + f"facts:\n  f.v: {value}\n", tmp_path)
         with pytest.raises(lexgap.FactsError) as info:
