@@ -30,7 +30,7 @@ def write_atomically(path: Path, text: str, *, overwrite: bool = True) -> None:
     if not folder.is_dir():
         msg = f"cannot write '{path}': folder '{folder}' does not exist"
         raise UsageError([Diagnostic("unwritable", msg, Span.point(str(path), 0, 0))])
-    mode = None
+    mode = _default_mode()
     with contextlib.suppress(FileNotFoundError):
         mode = stat.S_IMODE(path.stat().st_mode)
     try:
@@ -43,8 +43,7 @@ def write_atomically(path: Path, text: str, *, overwrite: bool = True) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         if not overwrite:
             # NOTE: link() fails if the target appeared meanwhile: never clobber it.
             try:
@@ -59,3 +58,10 @@ def write_atomically(path: Path, text: str, *, overwrite: bool = True) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _default_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (mkstemp would give 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
