@@ -78,6 +78,9 @@ MAX_CONFLICT_SET = 3
 #: Candidate sets examined for conflicts, at most, per pack.
 MAX_CONFLICT_CHECKS = 2_000
 
+#: A list fact compared with more constants than this gets only some of their subsets.
+MAX_LIST_CONSTANTS = 6
+
 AS_OF = "as_of"
 
 
@@ -119,9 +122,13 @@ class Var:
     constants: set[Any] = attrs.Factory(set)
     exact: bool = True
     maybe_unknown: bool = False
+    #: False when even exact uses are not covered (a list compared with many constants).
+    complete: bool = True
     domain: tuple[Any, ...] = ()
 
     def finish(self) -> None:
+        if isinstance(self.type, ListType) and len(self.constants) > MAX_LIST_CONSTANTS:
+            self.complete = False
         reps = _representatives(self.type, self.constants, self.exact)
         self.domain = (*reps, None) if self.maybe_unknown else reps
 
@@ -163,7 +170,7 @@ def _representatives(type_: Type, constants: set[Any], exact: bool) -> tuple[Any
             other += "_"
         return (*consts, other)
     if isinstance(type_, ListType):
-        items = consts[:6]
+        items = consts[:MAX_LIST_CONSTANTS]
         subsets = [tuple(c) for n in range(len(items) + 1) for c in combinations(items, n)]
         if not exact:
             subsets.append((*items, _fresh(type_.element, constants)))
@@ -271,6 +278,8 @@ class Analysis:
         self.vars: dict[str, Var] = {}
         self._def_vars: dict[str, frozenset[str]] = {}
         self._def_deps: dict[str, frozenset[str]] = {}
+        #: Per expression (by id): variables used there outside the exact fragment.
+        self._inexact: dict[int, frozenset[str]] = {}
         self._collect_vars()
         #: Criteria the conflict search leaves out: their own findings already say why.
         self.excluded: set[str] = set()
@@ -305,6 +314,11 @@ class Analysis:
             for node in ir.walk(root):
                 self._note_constants(node, allowed)
         for root in roots:
+            inexact: set[str] = set()
+            if isinstance(root, ir.FactRef | ir.DefRef | ir.AsOf):
+                # NOTE: an alias definition (``define age = law.child.age``) is judged
+                # where it is used: _var sees through it.
+                continue
             for node in ir.walk(root):
                 if isinstance(node, ir.Known):
                     for name in self.vars_of(node.target):
@@ -315,6 +329,8 @@ class Analysis:
                     continue
                 if not isinstance(var.type, BoolType | EnumType):
                     var.exact = False
+                    inexact.add(var.name)
+            self._inexact[id(root)] = frozenset(inexact)
         for var in self.vars.values():
             var.finish()
 
@@ -392,6 +408,16 @@ class Analysis:
     def criterion_defs(self, c: Criterion) -> frozenset[str]:
         return self.defs_of(c.require) | self.defs_of(c.applies)
 
+    def criterion_inexact(self, c: Criterion) -> frozenset[str]:
+        """Variables the criterion (or a definition it reads) uses outside the fragment
+        where representative values are provably complete."""
+        out = set(self._inexact.get(id(c.require), ()))
+        if c.applies is not None:
+            out |= self._inexact.get(id(c.applies), frozenset())
+        for d in self.criterion_defs(c):
+            out |= self._inexact.get(id(self.pack.definitions[d].expr), frozenset())
+        return frozenset(out)
+
     def fns(self, c: Criterion) -> tuple[Fn | None, Fn]:
         i = self.pack.criteria.index(c)
         return self.program.criteria[i]
@@ -399,9 +425,17 @@ class Analysis:
     # -- the solver --
 
     def satisfiable(
-        self, formula: Fn, var_names: frozenset[str], def_names: frozenset[str]
+        self,
+        formula: Fn,
+        var_names: frozenset[str],
+        def_names: frozenset[str],
+        inexact: frozenset[str] = frozenset(),
     ) -> Outcome:
-        """Is there an assignment of the variables under which ``formula`` is true?"""
+        """Is there an assignment of the variables under which ``formula`` is true?
+
+        ``inexact`` names variables whose representative values may be incomplete; with
+        any of them involved, a "no" is not proven.
+        """
         # NOTE: variables under known() go first: until they are set, a partial assignment
         # is not monotone and must not be pruned.
         ordered = sorted(
@@ -449,7 +483,7 @@ class Analysis:
         try:
             if search(0):
                 return Outcome(True, True, count, witness())
-            if all(v.exact for v in ordered):
+            if not inexact & var_names and all(v.complete for v in ordered):
                 return Outcome(False, True, count)
         except _OutOfBudget:
             pass
@@ -622,10 +656,11 @@ def check_criteria(analysis: Analysis) -> list[Diagnostic]:
         applies, require = analysis.fns(c)
         var_names = analysis.criterion_vars(c)
         def_names = analysis.criterion_defs(c)
+        inexact = analysis.criterion_inexact(c)
         ref = (_criterion_ref(c),)
         if applies is not None:
             assert c.applies is not None
-            outcome = analysis.satisfiable(applies, var_names, def_names)
+            outcome = analysis.satisfiable(applies, var_names, def_names, inexact)
             if not outcome.found:
                 analysis.excluded.add(c.path)
                 findings.append(
@@ -642,7 +677,7 @@ def check_criteria(analysis: Analysis) -> list[Diagnostic]:
                 )
                 continue
         met = require if applies is None else _and([applies, require])
-        outcome = analysis.satisfiable(met, var_names, def_names)
+        outcome = analysis.satisfiable(met, var_names, def_names, inexact)
         if not outcome.found:
             analysis.excluded.add(c.path)
             when = " when it applies" if applies is not None else ""
@@ -660,7 +695,7 @@ def check_criteria(analysis: Analysis) -> list[Diagnostic]:
             )
             continue
         gap = _not(require) if applies is None else _and([applies, _not(require)])
-        outcome = analysis.satisfiable(gap, var_names, def_names)
+        outcome = analysis.satisfiable(gap, var_names, def_names, inexact)
         if not outcome.found:
             when = " when it applies" if applies is not None else ""
             findings.append(
@@ -709,6 +744,7 @@ def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
     candidates = [c for c in pack.criteria if c.path not in analysis.excluded]
     var_sets = {c.path: analysis.criterion_vars(c) for c in candidates}
     def_sets = {c.path: analysis.criterion_defs(c) for c in candidates}
+    inexact_sets = {c.path: analysis.criterion_inexact(c) for c in candidates}
     shares: dict[str, set[str]] = {
         c.path: {d.path for d in candidates if d is not c and var_sets[c.path] & var_sets[d.path]}
         for c in candidates
@@ -726,8 +762,9 @@ def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
                 return findings
             var_names = frozenset().union(*(var_sets[p] for p in paths))
             def_names = frozenset().union(*(def_sets[p] for p in paths))
+            inexact = frozenset().union(*(inexact_sets[p] for p in paths))
             formula = _and([_compliant(analysis, c) for c in combo])
-            outcome = analysis.satisfiable(formula, var_names, def_names)
+            outcome = analysis.satisfiable(formula, var_names, def_names, inexact)
             if outcome.found:
                 continue
             conflicts.append(paths)
