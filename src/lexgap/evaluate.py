@@ -34,26 +34,54 @@ def program_for(pack: Pack) -> Program:
     return program
 
 
-def bind(program: Program, jurisdiction: Jurisdiction, as_of: datetime.date) -> Context:
-    """Type the jurisdiction's facts in force at ``as_of`` into an environment."""
-    env: list[Any] = [None] * program.size
-    entries: dict[str, FactValue] = {}
+def _prepare(program: Program, jurisdiction: Jurisdiction) -> Any:
+    """Type a jurisdiction's facts for a program once; split timeless from timed facts.
+
+    NOTE: cached on the jurisdiction and keyed by the program object, so evaluating the
+    same files at many dates, or many times, types each value once (the hot path).
+    """
+    key = ("bind", id(program))
+    cached = jurisdiction.cache.get(key)
+    if cached is not None and cached[0] is program:
+        return cached
+    base: list[Any] = [None] * program.size
+    static_entries: dict[str, FactValue] = {}
+    timed: list[tuple[int, str, tuple[FactValue, ...], tuple[Any, ...]]] = []
     problems: list[Diagnostic] = []
-    facts = jurisdiction.facts
     pack_facts = program.pack.facts
+    facts = jurisdiction.facts
     for path, slot in program.fact_slots.items():
-        if path not in facts:
+        entries = facts.get(path)
+        if not entries:
             continue
         try:
-            value, entry = jurisdiction.value_at(path, pack_facts[path].type, as_of)
+            values = jurisdiction.typed_values(path, pack_facts[path].type)
         except FactsError as err:
             problems.extend(err.diagnostics)
             continue
-        env[slot] = value
-        if entry is not None:
-            entries[path] = entry
+        if len(entries) == 1 and entries[0].since is None and entries[0].until is None:
+            base[slot] = values[0]
+            static_entries[path] = entries[0]
+        else:
+            timed.append((slot, path, entries, values))
     if problems:
         raise FactsError(problems)
+    cached = (program, base, static_entries, timed)
+    jurisdiction.cache[key] = cached
+    return cached
+
+
+def bind(program: Program, jurisdiction: Jurisdiction, as_of: datetime.date) -> Context:
+    """Type the jurisdiction's facts in force at ``as_of`` into an environment."""
+    _, base, static_entries, timed = _prepare(program, jurisdiction)
+    env = list(base)
+    entries = dict(static_entries) if timed else static_entries
+    for slot, path, fact_entries, values in timed:
+        for entry, value in zip(fact_entries, values, strict=True):
+            if entry.in_force(as_of):
+                env[slot] = value
+                entries[path] = entry
+                break
     env[program.as_of_slot] = as_of
     program.fill_definitions(env)
     return Context(program, jurisdiction, as_of, env, entries)

@@ -119,6 +119,8 @@ class Jurisdiction:
     _typed: dict[tuple[str, Type], tuple[Value, ...]] = attrs.field(
         factory=dict, eq=False, repr=False, init=False
     )
+    #: Per-program bindings kept by the evaluator (see ``lexgap.evaluate``).
+    cache: dict[object, Any] = attrs.field(factory=dict, eq=False, repr=False, init=False)
 
     def typed_values(self, path: str, type_: Type) -> tuple[Value, ...]:
         """The fact's values converted to ``type_`` (cached). Raises FactsError."""
