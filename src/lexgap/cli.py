@@ -452,6 +452,30 @@ def packs() -> None:
         )
 
 
+# ---- schema ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("pack", required=False)
+@click.option("--report", "for_report", is_flag=True, help="The JSON report's schema instead.")
+@click.option("-o", "--output", metavar="FILE", help="Write the schema to FILE (atomically).")
+def schema(pack: str | None, for_report: bool, output: str | None) -> None:
+    """Print a JSON Schema for fact files of PACK, so editors can check them.
+
+    With --report, print the schema of `lexgap check --format json` output instead.
+    """
+    if for_report:
+        from lexgap.reporters.schema import report_schema_text
+
+        _write_output(report_schema_text(), output)
+        return
+    if pack is None:
+        _usage("give a PACK (or --report for the report schema)")
+    from lexgap.scaffold import fact_file_schema_text
+
+    _write_output(fact_file_schema_text(_load_pack(pack)), output)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI; turn every error into a message and an exit status."""
     try:
