@@ -265,6 +265,25 @@ def parse_tree(text: str, filename: str) -> tuple[lark.Tree[lark.Token], list[la
     return tree, comments
 
 
+def _bad_escape(text: str, start: int) -> int | None:
+    """Offset of an unknown escape in the string opening at ``start``, if it is closed on
+    its line (so the real mistake is the escape, not a missing quote)."""
+    i = start + 1
+    bad = None
+    while i < len(text) and text[i] != "\n":
+        if text[i] == "\\":
+            if i + 1 >= len(text) or text[i + 1] == "\n":
+                return None
+            if text[i + 1] not in '"\\nt' and bad is None:
+                bad = i
+            i += 2
+            continue
+        if text[i] == '"':
+            return bad
+        i += 1
+    return None
+
+
 def _scan_comments(text: str) -> list[lark.Token]:
     """Find ``#`` comments outside strings, with positions (the lexer ignores them)."""
     found: list[lark.Token] = []
@@ -302,6 +321,14 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, filename: str) -> Diagno
         pos = err.pos_in_stream or 0
         ch = text[pos] if pos < len(text) else ""
         if ch == '"':
+            bad = _bad_escape(text, pos)
+            if bad is not None:
+                return Diagnostic(
+                    "bad-escape",
+                    f"unknown escape '\\{text[bad + 1]}' in a string",
+                    Span.point(filename, line, column + bad - pos),
+                    hint='the escapes are \\" for a quote and \\\\ for a backslash',
+                )
             return Diagnostic(
                 "unterminated-string",
                 "string is not closed on this line",
