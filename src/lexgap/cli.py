@@ -476,6 +476,42 @@ def schema(pack: str | None, for_report: bool, output: str | None) -> None:
     _write_output(fact_file_schema_text(_load_pack(pack)), output)
 
 
+# ---- init ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("pack")
+@click.option(
+    "--jurisdiction", "code", required=True, metavar="CODE", help="ISO 3166 code, e.g. GB or US-CA."
+)
+@click.option("--name", required=True, metavar="NAME", help="The jurisdiction's name.")
+@click.option(
+    "-o", "--output", metavar="FILE", help="Where to write (default: CODE.yaml; - for stdout)."
+)
+def init(pack: str, code: str, name: str, output: str | None) -> None:
+    """Write a fact-file skeleton for PACK: every fact it uses, unknown, with comments.
+
+    Never overwrites an existing file.
+    """
+    import re
+
+    from lexgap.fileio import write_atomically
+    from lexgap.scaffold import CODE_PATTERN, skeleton
+
+    code = code.upper()
+    if not re.fullmatch(CODE_PATTERN.strip("^$"), code):
+        _usage(f"--jurisdiction must be an ISO 3166 code such as GB or US-CA, not '{code}'")
+    if not name.strip():
+        _usage("--name must not be empty")
+    text = skeleton(_load_pack(pack), code, name)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(output) if output else Path(f"{code.lower()}.yaml")
+    write_atomically(target, text, overwrite=False)
+    click.echo(f"wrote {target}", err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI; turn every error into a message and an exit status."""
     try:
