@@ -412,6 +412,12 @@ def test_unterminated_string_at_end_of_file() -> None:
     assert where(parse_error(HEADER + 'import "x')) == ("unterminated-string", 2, 8)
 
 
+def test_unknown_escape_is_reported_at_the_backslash() -> None:
+    """A string closed on its line but with an unknown escape is bad-escape at the backslash."""
+    text = HEADER + 'fact s: string\ndefine d = s == "a\\qb"\n'
+    assert where(parse_error(text)) == ("bad-escape", 3, 19)
+
+
 @pytest.mark.parametrize(
     ("text", "line", "column"),
     [
