@@ -512,6 +512,136 @@ def init(pack: str, code: str, name: str, output: str | None) -> None:
     click.echo(f"wrote {target}", err=True)
 
 
+# ---- diff ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("pack")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--from", "date_from", metavar="DATE", help="Compare the PATHS at this date...")
+@click.option("--to", "date_to", metavar="DATE", help="...with the same PATHS at this date.")
+@click.option("--as-of", "as_of", metavar="DATE", help="With OLD NEW: evaluation date.")
+@click.option(
+    "--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"])
+)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when a verdict changed.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically).")
+def diff(
+    pack: str,
+    paths: Sequence[str],
+    date_from: str | None,
+    date_to: str | None,
+    as_of: str | None,
+    fmt: str,
+    exit_code: bool,
+    output: str | None,
+) -> None:
+    """The verdicts that changed, and the facts whose change caused it.
+
+    Either `lexgap diff PACK --from DATE --to DATE PATH...` (the same fact files at two
+    dates) or `lexgap diff PACK OLD NEW` (two versions of a fact file or folder, at one date).
+    """
+    import json
+
+    from lexgap.evaluate import evaluate
+
+    loaded = _load_pack(pack)
+    if (date_from is None) != (date_to is None):
+        _usage("give both --from and --to, or neither (then: OLD NEW)")
+    if date_from is not None:
+        if as_of is not None:
+            _usage("--as-of goes with OLD NEW, not with --from/--to")
+        d_from, d_to = parse_date_option(date_from, "--from"), parse_date_option(date_to, "--to")
+        jurisdictions = _load_paths(paths)
+        old = evaluate(loaded, jurisdictions, as_of=d_from)
+        new = evaluate(loaded, jurisdictions, as_of=d_to)
+        old_label, new_label = str(old.as_of), str(new.as_of)
+    else:
+        if len(paths) != 2:
+            _usage("give OLD and NEW fact files or folders, or --from DATE --to DATE PATH...")
+        date = parse_date_option(as_of)
+        old = evaluate(loaded, _load_paths([paths[0]]), as_of=date)
+        new = evaluate(loaded, _load_paths([paths[1]]), as_of=date)
+        old_label, new_label = paths[0], paths[1]
+    old_by = {(r.jurisdiction, r.criterion): r for r in old.results}
+    changes: list[dict[str, Any]] = []
+    for r in new.results:
+        before = old_by.get((r.jurisdiction, r.criterion))
+        if before is None or before.verdict == r.verdict:
+            continue
+        was = {f.path: f for f in before.facts}
+        now = {f.path: f for f in r.facts}
+        facts = []
+        for path in [*now, *(p for p in was if p not in now)]:
+            a, b = was.get(path), now.get(path)
+            a_value = a.value if a is not None else "unknown"
+            b_value = b.value if b is not None else "unknown"
+            if a_value != b_value:
+                source = (b.source if b is not None else None) or (a.source if a else None)
+                facts.append({"path": path, "from": a_value, "to": b_value, "source": source})
+        changes.append(
+            {
+                "jurisdiction": r.jurisdiction,
+                "jurisdiction_name": r.jurisdiction_name,
+                "criterion": r.criterion,
+                "title": r.title,
+                "from": before.verdict.value,
+                "to": r.verdict.value,
+                "facts": facts,
+            }
+        )
+    old_codes = [j.code for j in old.jurisdictions]
+    new_codes = [j.code for j in new.jurisdictions]
+    only_old = [c for c in old_codes if c not in new_codes]
+    only_new = [c for c in new_codes if c not in old_codes]
+    if fmt == "json":
+        data = {
+            "pack": {"name": loaded.name, "title": loaded.title, "version": loaded.version},
+            "from": {"label": old_label, "as_of": old.as_of.isoformat()},
+            "to": {"label": new_label, "as_of": new.as_of.isoformat()},
+            "changes": changes,
+            "only_in_from": only_old,
+            "only_in_to": only_new,
+        }
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = _diff_text(loaded.name, old_label, new_label, changes, only_old, only_new)
+    _write_output(text, output)
+    if exit_code and (changes or only_old or only_new):
+        sys.exit(EXIT_FOUND)
+
+
+def _diff_text(
+    pack: str,
+    old: str,
+    new: str,
+    changes: list[dict[str, Any]],
+    only_old: list[str],
+    only_new: list[str],
+) -> str:
+    def clean(s: object) -> str:
+        return "".join(c if c.isprintable() else "?" for c in str(s))
+
+    lines = [f"Verdicts of {clean(pack)} that changed from {clean(old)} to {clean(new)}:", ""]
+    for c in changes:
+        head = f"{clean(c['jurisdiction'])} / {clean(c['criterion'])}"
+        lines.append(f"{head}: {c['from']} -> {c['to']}")
+        lines.append(f"  {clean(c['title'])}")
+        for f in c["facts"]:
+            src = f" (source: {clean(f['source'])})" if f["source"] else ""
+            lines.append(f"  {clean(f['path'])}: {clean(f['from'])} -> {clean(f['to'])}{src}")
+        if not c["facts"]:
+            lines.append("  no fact it reads changed value (the rule depends on the date)")
+        lines.append("")
+    for code in only_old:
+        lines.append(f"{clean(code)}: only in {clean(old)}")
+    for code in only_new:
+        lines.append(f"{clean(code)}: only in {clean(new)}")
+    n = len(changes)
+    lines.append(f"{n} verdict{'s' if n != 1 else ''} changed.")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI; turn every error into a message and an exit status."""
     try:
