@@ -28,7 +28,9 @@ and shrinking fast.
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -48,6 +50,7 @@ from lexgap.types import (
     NumberType,
     StringType,
     Type,
+    format_duration,
     quote_string,
 )
 
@@ -457,3 +460,134 @@ def packs(**options: Any) -> st.SearchStrategy[lexgap.Pack]:
 
 
 __all__ = ["AVOIDED_WORDS", "pack_sources", "packs"]
+
+
+# ---- pack-level assertions and fact files (consistency and pack tests) -----------------
+
+
+def _as_pack(pack: lexgap.Pack | str | os.PathLike[str]) -> lexgap.Pack:
+    return pack if isinstance(pack, lexgap.Pack) else lexgap.load_pack(pack)
+
+
+def assert_consistent(pack: lexgap.Pack | str | os.PathLike[str], *, strict: bool = False) -> None:
+    """Raise AssertionError listing the pack's lint errors (all findings with ``strict``).
+
+    The same analysis as ``lexgap lint``: criteria that can never be met, never be a gap or
+    never apply, criteria that can never all be met at once, and so on.
+    """
+    from lexgap.diagnostics import Severity
+    from lexgap.lint import lint_pack
+
+    loaded = _as_pack(pack)
+    findings = lint_pack(loaded, strict=strict)
+    bad = [f for f in findings if strict or f.severity is Severity.ERROR]
+    if bad:
+        shown = "\n".join(f.render(findings.sources) for f in bad)
+        msg = f"pack {loaded.name} is not consistent ({len(bad)} finding(s)):\n{shown}"
+        raise AssertionError(msg)
+
+
+def assert_tests_pass(pack: lexgap.Pack | str | os.PathLike[str]) -> None:
+    """Raise AssertionError listing every failing expectation of the pack's test blocks."""
+    from lexgap.packtests import run_tests
+
+    loaded = _as_pack(pack)
+    outcome = run_tests(loaded)
+    failures = [line for t in outcome.tests for line in t.failures]
+    if failures:
+        msg = f"{outcome.failed} of {len(outcome.tests)} test(s) of pack {loaded.name} failed:\n"
+        raise AssertionError(msg + "\n".join(failures))
+
+
+def _fact_value(t: Type) -> st.SearchStrategy[Any]:
+    """Well-typed plain values of a fact, as a fact file (or mapping) would state them."""
+    if isinstance(t, ListType):
+        return st.lists(_fact_value(t.element), max_size=4)
+    if isinstance(t, EnumType):
+        return st.sampled_from(t.members)
+    if isinstance(t, NumberType):
+        return st.one_of(
+            st.integers(-1000, 1000), st.integers(-10000, 10000).map(lambda n: Decimal(n) / 10)
+        )
+    if isinstance(t, DurationType):
+        return st.integers(0, 60 * 86400).map(format_duration)
+    if isinstance(t, DateType):
+        dates = st.dates(datetime.date(1950, 1, 1), datetime.date(2050, 12, 31))
+        return st.one_of(dates, dates.map(datetime.date.isoformat))
+    if isinstance(t, StringType):
+        return st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABC0123456789-.,", max_size=12)
+    return st.booleans()
+
+
+@st.composite
+def _over_time(draw: Draw, t: Type) -> list[dict[str, Any]]:
+    """Values over time: half-open intervals that do not overlap, oldest first."""
+    n = draw(st.integers(1, 3))
+    cuts = sorted(
+        draw(
+            st.sets(
+                st.dates(datetime.date(1990, 1, 1), datetime.date(2040, 12, 31)),
+                min_size=n - 1,
+                max_size=n - 1,
+            )
+        )
+    )
+    bounds: list[datetime.date | None] = [None, *cuts, None]
+    if draw(st.booleans()):
+        bounds[0] = datetime.date(1980, 1, 1)
+    entries: list[dict[str, Any]] = []
+    for i in range(n):
+        value = draw(st.none() | _fact_value(t))
+        entry: dict[str, Any] = {"value": value}
+        if bounds[i] is not None:
+            entry["since"] = bounds[i]
+        if bounds[i + 1] is not None:
+            entry["until"] = bounds[i + 1]
+        entries.append(entry)
+    return entries
+
+
+@st.composite
+def _fact_entry(draw: Draw, t: Type) -> Any:
+    kind = draw(st.sampled_from(("plain", "plain", "unknown", "meta", "over_time")))
+    if kind == "unknown":
+        return None
+    if kind == "over_time":
+        return draw(_over_time(t))
+    value = draw(_fact_value(t))
+    if kind == "meta":
+        return {"value": value, "source": "https://example.org/law"}
+    return value
+
+
+def fact_files(
+    pack: lexgap.Pack, *, codes: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[lexgap.Jurisdiction]:
+    """Jurisdictions with well-typed facts for ``pack``, built by
+    :func:`lexgap.jurisdiction_from_mapping`.
+
+    Each declared fact is left out, stated unknown, given a plain value (bools, numbers as
+    ints or Decimals, dates as ``datetime.date`` or ISO text, durations like ``"24h"``, enum
+    members, lists), a value with a source, or values over time with non-overlapping
+    ``since``/``until`` intervals. Every jurisdiction evaluates against ``pack`` without a
+    fact error.
+    """
+    code_strategy = codes if codes is not None else st.sampled_from(("XA", "XB", "XC", "XD"))
+    facts = {path: info.type for path, info in pack.facts.items()}
+
+    @st.composite
+    def build(draw: Draw) -> lexgap.Jurisdiction:
+        chosen: dict[str, Any] = {}
+        for path, t in facts.items():
+            if draw(st.booleans()):
+                chosen[path] = draw(_fact_entry(t))
+        code = draw(code_strategy)
+        return lexgap.jurisdiction_from_mapping(
+            {"jurisdiction": code, "name": f"Generated {code}", "facts": chosen},
+            source=f"<generated {code}>",
+        )
+
+    return build()
+
+
+__all__ += ["assert_consistent", "assert_tests_pass", "fact_files"]
