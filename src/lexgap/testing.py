@@ -133,7 +133,8 @@ def _scalar_type(draw: Draw, scope: _Scope) -> Type:
             if m not in members:
                 members.append(m)
         return EnumType(tuple(members))
-    return {"bool": BOOL, "number": NUMBER, "string": STRING, "date": DATE}.get(kind, DURATION)
+    scalars = {"bool": BOOL, "number": NUMBER, "string": STRING, "date": DATE, "duration": DURATION}
+    return scalars[kind]
 
 
 def _fact_type(draw: Draw, scope: _Scope) -> Type:
