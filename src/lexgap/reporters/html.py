@@ -333,7 +333,7 @@ def _finding(r: Result, i: int, col: int) -> str:
     if r.facts:
         facts = "".join(_fact(f) for f in r.facts)
         out.append(f"<dt>Facts used</dt><dd><ul>{facts}</ul></dd>")
-    out += _items("To close", r.to_close, code=True)
+    out += _items("To close", r.to_close)
     if r.remedy:
         out.append(f"<dt>Remedy</dt><dd>{esc(r.remedy)}</dd>")
     out.append("</dl></article>")

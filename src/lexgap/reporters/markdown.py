@@ -109,7 +109,7 @@ def _finding(r: Result) -> list[str]:
         out.extend(_fact_line(f) for f in r.facts)
     if r.to_close:
         out.append("- **To close:**")
-        out.extend(f"  - {code(t)}" for t in r.to_close)
+        out.extend(f"  - {text(t)}" for t in r.to_close)
     if r.remedy:
         out.append(f"- **Remedy:** {text(r.remedy)}")
     out.append("")
