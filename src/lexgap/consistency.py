@@ -222,8 +222,9 @@ def _random_value(type_: Type, constants: set[Any], rng: random.Random) -> Any:
     if isinstance(type_, EnumType):
         return rng.choice(type_.members)
     if isinstance(type_, NumberType):
-        lo = int(min(consts, default=0)) - 20
-        hi = int(max(consts, default=0)) + 20
+        spread = max([20, *(2 * abs(int(c)) for c in consts)])
+        lo = int(min(consts, default=0)) - spread
+        hi = int(max(consts, default=0)) + spread
         n = rng.randint(lo * 10, hi * 10)
         return Decimal(n) / 10 if n % 10 else n // 10
     if isinstance(type_, DurationType):
@@ -331,7 +332,17 @@ class Analysis:
                     var.exact = False
                     inexact.add(var.name)
             self._inexact[id(root)] = frozenset(inexact)
+        # NOTE: a variable outside the exact fragment (arithmetic, compared with another
+        # fact) gets every constant of its type in the pack as a boundary too: a heuristic,
+        # but sums and differences of facts are usually compared with those constants.
+        pool: dict[type, set[Any]] = {}
+        for root in roots:
+            for node in ir.walk(root):
+                if isinstance(node, ir.Const) and node.value is not None:
+                    pool.setdefault(type(node.type), set()).add(node.value)
         for var in self.vars.values():
+            if not var.exact and not isinstance(var.type, ListType):
+                var.constants |= pool.get(type(var.type), set())
             var.finish()
 
     def _note_constants(self, node: ir.Expr, allowed: set[int]) -> None:
