@@ -1,8 +1,8 @@
 """Writing files safely: everything lexgap writes goes through :func:`write_atomically`.
 
 The text goes to a temporary file in the same folder, is flushed to disk, and replaces the
-target with one ``os.replace``: a reader sees the old file or the new one, never half of
-one, and an interrupted write leaves the original untouched.
+target with one rename: a reader sees the old file or the new one, never half of one, and
+an interrupted write leaves the original untouched.
 """
 
 from __future__ import annotations
@@ -17,51 +17,78 @@ from lexgap.diagnostics import Diagnostic, UsageError
 from lexgap.span import Span
 
 
-def write_atomically(path: Path, text: str, *, overwrite: bool = True) -> None:
-    """Replace ``path`` with ``text`` (UTF-8) atomically; keep an existing file's mode.
+def _error(message: str, path: str, code: str) -> UsageError:
+    return UsageError([Diagnostic(code, message, Span.point(path, 0, 0))])
 
-    With ``overwrite=False`` an existing file is an error and is left as it was.
+
+def write_atomically(path: str | os.PathLike[str], text: str, *, overwrite: bool = True) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) so it is never seen half-written.
+
+    An existing file keeps its permission bits; a new one gets the usual ``open()`` mode.
+    A symbolic link is followed, so the file it points to is replaced, not the link. With
+    ``overwrite=False`` an existing file is an error and is left as it was. Raises
+    :class:`~lexgap.diagnostics.UsageError` when the file cannot be written.
     """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not overwrite and path.exists():
-        msg = f"'{path}' already exists; lexgap does not overwrite it"
-        raise UsageError([Diagnostic("exists", msg, Span.point(str(path), 0, 0))])
-    if not folder.is_dir():
-        msg = f"cannot write '{path}': folder '{folder}' does not exist"
-        raise UsageError([Diagnostic("unwritable", msg, Span.point(str(path), 0, 0))])
-    mode = _default_mode()
-    with contextlib.suppress(FileNotFoundError):
-        mode = stat.S_IMODE(path.stat().st_mode)
+    shown = os.fspath(path)
+    target = Path(os.path.realpath(shown))
+    if not target.parent.is_dir():
+        msg = f"cannot write '{shown}': its folder does not exist"
+        raise _error(msg, shown, "unwritable")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        mode = stat.S_IMODE(target.stat().st_mode)
+        exists = True
+    except FileNotFoundError:
+        mode, exists = 0o666 & ~_current_umask(), False
     except OSError as err:
-        msg = f"cannot write '{path}': {err.strerror or err}"
-        raise UsageError([Diagnostic("unwritable", msg, Span.point(str(path), 0, 0))]) from None
+        msg = f"cannot write '{shown}': {err.strerror}"
+        raise _error(msg, shown, "unwritable") from None
+    if exists and not overwrite:
+        msg = f"'{shown}' already exists; lexgap does not overwrite it"
+        raise _error(msg, shown, "exists")
+    tmp: str | None = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
-        if not overwrite:
-            # NOTE: link() fails if the target appeared meanwhile: never clobber it.
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                msg = f"'{path}' already exists; lexgap does not overwrite it"
-                raise UsageError([Diagnostic("exists", msg, Span.point(str(path), 0, 0))]) from None
-            os.unlink(tmp)
+        if overwrite:
+            os.replace(tmp, target)
         else:
-            os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+            # NOTE: link() fails if the target appeared meanwhile, so it is never clobbered.
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                msg = f"'{shown}' already exists; lexgap does not overwrite it"
+                raise _error(msg, shown, "exists") from None
             os.unlink(tmp)
-        raise
+        tmp = None
+    except OSError as err:
+        msg = f"cannot write '{shown}': {err.strerror or type(err).__name__}"
+        raise _error(msg, shown, "unwritable") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    _sync_folder(target.parent)
 
 
-def _default_mode() -> int:
-    """The mode a plain ``open()`` would give a new file (mkstemp would give 0600)."""
+def _current_umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the rename itself to disk where the platform allows it (not on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

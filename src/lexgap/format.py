@@ -20,19 +20,15 @@ bug raises :class:`FormatError` instead of silently changing what a pack means.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import difflib
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import attrs
 
 from lexgap import ast
-from lexgap.diagnostics import CheckError, Diagnostic, LexgapError, ParseError, UsageError
+from lexgap.diagnostics import CheckError, Diagnostic, LexgapError, ParseError
+from lexgap.fileio import write_atomically
 from lexgap.load import parse_module
 from lexgap.printer import expr_text, precedence
 from lexgap.span import Span
@@ -591,64 +587,6 @@ def diff(text: str, formatted: str, filename: str = "<string>") -> str:
             _lines(text), _lines(formatted), fromfile=filename, tofile=f"{filename} (formatted)"
         )
     )
-
-
-def _current_umask() -> int:
-    # NOTE: reading the umask means setting it; the window is two system calls long.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Replace a file's content with ``text`` (UTF-8) so it is never seen half-written.
-
-    Writes a temporary file in the same folder, flushes it to disk, gives it the original
-    file's permission bits and renames it over the original; a symbolic link is followed,
-    so the file it points to is replaced, not the link. On any failure the temporary file
-    is removed and the original is untouched. Raises
-    :class:`~lexgap.diagnostics.UsageError` when the file cannot be written.
-    """
-    target = Path(os.path.realpath(os.fspath(path)))
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o666 & ~_current_umask()
-    except OSError as err:
-        msg = f"cannot write '{os.fspath(path)}': {err.strerror or type(err).__name__}"
-        raise UsageError(msg) from None
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as err:
-        msg = f"cannot write '{os.fspath(path)}': {err.strerror or type(err).__name__}"
-        raise UsageError(msg) from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    _sync_folder(target.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the rename itself to disk where the platform allows it (not on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 __all__ = [

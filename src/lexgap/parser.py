@@ -287,7 +287,8 @@ def _bad_escape(text: str, start: int) -> int | None:
 def _scan_comments(text: str) -> list[lark.Token]:
     """Find ``#`` comments outside strings, with positions (the lexer ignores them)."""
     found: list[lark.Token] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # NOTE: split on \n only, as lark counts lines; splitlines() also splits on \f, U+2028...
+    for lineno, line in enumerate(text.split("\n"), start=1):
         in_string = escaped = False
         for idx, ch in enumerate(line):
             if in_string:
