@@ -45,8 +45,8 @@ def read_source(path: Path, display: str, span: Span | None = None) -> str:
         raise CheckError(
             [Diagnostic("unreadable", f"'{display}' is a folder, not a pack file", where)]
         ) from None
-    except OSError as err:
-        reason = err.strerror or type(err).__name__
+    except (OSError, ValueError) as err:  # NOTE: ValueError: a NUL byte in the path
+        reason = getattr(err, "strerror", None) or "not a valid file name"
         raise CheckError(
             [Diagnostic("unreadable", f"cannot read '{display}': {reason}", where)]
         ) from None
@@ -68,7 +68,15 @@ class _Loader:
     def load(
         self, path: Path, display: str, text: str | None = None, via: Span | None = None
     ) -> None:
-        key = path.resolve() if text is None or path.exists() else path
+        try:
+            key = path.resolve() if text is None or path.exists() else path
+        except (OSError, ValueError):  # NOTE: ValueError: a NUL byte in an imported name
+            if via is None:
+                read_source(path, display)  # raises the reason as a CheckError
+                raise
+            msg = f"imported file '{display}' is not a valid file name"
+            self.diagnostics.append(Diagnostic("import-not-found", msg, via))
+            return
         for i, (p, _) in enumerate(self.stack):
             if p == key:
                 chain = " -> ".join([d for _, d in self.stack[i:]] + [display])
