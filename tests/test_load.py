@@ -148,7 +148,12 @@ def test_cycle_below_the_root_is_reported(tmp_path: Path) -> None:
     write(tmp_path, "c.lexgap", 'import "b.lexgap"\n')
     root = write(tmp_path, "a.lexgap", 'pack a { title "A" }\nimport "b.lexgap"\n')
     d = load_error(root).first
-    assert d.code == "import-cycle"
+    assert (d.code, Path(d.span.file).name, d.span.line, d.span.column) == (
+        "import-cycle",
+        "c.lexgap",
+        1,
+        1,
+    )
     assert "b.lexgap" in d.message and "c.lexgap" in d.message
     assert "a.lexgap" not in d.message
 
@@ -291,3 +296,22 @@ def test_parse_pack_resolves_imports_beside_the_given_filename(tmp_path: Path) -
 def test_load_pack_returns_equal_packs_for_the_same_file(example_pack_path: Path) -> None:
     """Loading the same file twice gives equal packs (no state leaks between loads)."""
     assert lexgap.load_pack(example_pack_path) == lexgap.load_pack(example_pack_path)
+
+
+def test_nul_byte_in_an_import_is_a_check_error(tmp_path: Path) -> None:
+    """An import naming an impossible file (a NUL byte) is import-not-found, not ValueError."""
+    root = write(tmp_path, "a.lexgap", 'pack a { title "A" }\nimport "v\x00.lexgap"\n')
+    err = load_error(root)
+    assert isinstance(err, lexgap.CheckError)
+    assert (err.first.code, err.first.span.line, err.first.span.column) == (
+        "import-not-found",
+        2,
+        1,
+    )
+
+
+def test_nul_byte_in_the_pack_path_is_a_check_error(tmp_path: Path) -> None:
+    """load_pack of a path with a NUL byte raises CheckError, not ValueError."""
+    err = load_error(str(tmp_path / "a\x00.lexgap"))
+    assert isinstance(err, lexgap.CheckError)
+    assert err.first.code == "unreadable"
