@@ -57,6 +57,14 @@ def read_source(path: Path, display: str, span: Span | None = None) -> str:
         raise CheckError([Diagnostic("unreadable", msg, where)]) from None
 
 
+def _is_file(path: Path) -> bool:
+    """Path.is_file that says False for names the OS refuses (too long, a NUL byte)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 class _Loader:
     def __init__(self) -> None:
         self.modules: list[ast.Module] = []
@@ -93,7 +101,7 @@ class _Loader:
         if key in self.done:
             return
         if text is None:
-            if not path.is_file() and via is not None:
+            if via is not None and not _is_file(path):
                 self.diagnostics.append(
                     Diagnostic("import-not-found", f"imported file '{display}' does not exist", via)
                 )
