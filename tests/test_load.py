@@ -315,3 +315,11 @@ def test_nul_byte_in_the_pack_path_is_a_check_error(tmp_path: Path) -> None:
     err = load_error(str(tmp_path / "a\x00.lexgap"))
     assert isinstance(err, lexgap.CheckError)
     assert err.first.code == "unreadable"
+
+
+def test_overlong_import_name_is_a_check_error(tmp_path: Path) -> None:
+    """An import whose name the OS refuses as too long is import-not-found, not OSError."""
+    root = write(tmp_path, "a.lexgap", 'pack a { title "A" }\nimport "' + "x" * 5000 + '"\n')
+    err = load_error(root)
+    assert isinstance(err, lexgap.CheckError)
+    assert (err.first.code, err.first.span.line) == ("import-not-found", 2)
