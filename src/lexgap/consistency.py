@@ -733,19 +733,21 @@ def _describe(c: Criterion) -> str:
 def _connected_sets(
     candidates: list[Criterion], shares: dict[str, set[str]], size: int
 ) -> Iterator[tuple[Criterion, ...]]:
-    """Sets of ``size`` criteria, in pack order, connected by shared facts."""
-    for combo in combinations(candidates, size):
-        seen = {combo[0].path}
-        frontier = [combo[0].path]
-        paths = {c.path for c in combo}
-        while frontier:
-            p = frontier.pop()
-            for q in shares[p] & paths:
-                if q not in seen:
-                    seen.add(q)
-                    frontier.append(q)
-        if len(seen) == size:
-            yield combo
+    """Sets of ``size`` criteria connected by shared facts, each in pack order, smaller
+    sets first. Grown from connected sets one neighbour at a time, so a pack with many
+    criteria that share little costs little."""
+    order = {c.path: i for i, c in enumerate(candidates)}
+    layer: set[frozenset[str]] = {frozenset([c.path]) for c in candidates}
+    for _ in range(size - 1):
+        grown: set[frozenset[str]] = set()
+        for group in layer:
+            for p in group:
+                for q in shares[p]:
+                    if q not in group:
+                        grown.add(group | {q})
+        layer = grown
+    for group in sorted(layer, key=lambda g: sorted(order[p] for p in g)):
+        yield tuple(sorted((candidates[order[p]] for p in group), key=lambda c: order[c.path]))
 
 
 def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
@@ -770,6 +772,17 @@ def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
                 continue  # NOTE: report minimal sets only.
             checked += 1
             if checked > MAX_CONFLICT_CHECKS:
+                root_span = Span.point(analysis.root.file, 1, 1) if analysis.root else combo[0].span
+                findings.append(
+                    Finding(
+                        "conflict-search-incomplete",
+                        f"stopped looking for conflicting criteria after {MAX_CONFLICT_CHECKS} "
+                        f"sets of up to {size} criteria; larger or later sets were not checked",
+                        root_span,
+                        severity=Severity.WARNING,
+                        proven=False,
+                    )
+                )
                 return findings
             var_names = frozenset().union(*(var_sets[p] for p in paths))
             def_names = frozenset().union(*(def_sets[p] for p in paths))
