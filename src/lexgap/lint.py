@@ -43,6 +43,9 @@ def lint_paths(paths: Sequence[str], strict: bool = False) -> Findings:
     findings = Findings()
     for path in paths:
         try:
+            if not _is_pack(path):
+                _check_library(path)
+                continue
             pack = load_pack(path)
         except LexgapError as err:
             findings.extend(err.diagnostics)
@@ -52,6 +55,33 @@ def lint_paths(paths: Sequence[str], strict: bool = False) -> Findings:
         findings.extend(found)
         findings.sources.update(found.sources)
     return findings
+
+
+def _is_pack(path: str) -> bool:
+    """Whether the file declares a pack (a shared vocabulary imported by packs does not)."""
+    from pathlib import Path
+
+    from lexgap.ast import PackDecl
+    from lexgap.load import parse_module, read_source
+
+    module, _ = parse_module(read_source(Path(path), path), path)
+    return any(isinstance(d, PackDecl) for d in module.decls)
+
+
+def _check_library(path: str) -> None:
+    """Check an import-only file as its importers see it: through a pack that imports it.
+
+    Raises the file's own errors; a library has no criteria to lint for consistency.
+    """
+    import os
+    import posixpath
+
+    from lexgap.load import parse_pack
+
+    folder = os.path.dirname(path)
+    target = os.path.basename(path).replace("\\", "\\\\").replace('"', '\\"')
+    root = posixpath.join(folder, "<library check>.lexgap") if folder else "<library check>.lexgap"
+    parse_pack(f'pack library.check {{ title "library check" }}\nimport "{target}"\n', root)
 
 
 def finding_json(f: Diagnostic) -> dict[str, Any]:
