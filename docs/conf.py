@@ -20,7 +20,7 @@ import lexgap  # noqa: E402
 
 project = "lexgap"
 author = "The lexgap developers"
-copyright = "2026, the lexgap developers"  # noqa: A001
+copyright = "2026, the lexgap developers"
 version = release = lexgap.__version__
 
 extensions = [

@@ -70,7 +70,9 @@ def packs_rst(rules: Path) -> str:
                 out += [f"- Group: {_escape(c.group)}"]
             out += [f"- Severity: {c.severity}, weight {c.weight}", ""]
             out += [".. code-block:: lexgap", "   :class: fragment", ""]
-            out += ["   " + line if line else "" for line in _criterion_source(pack, c).splitlines()]
+            out += [
+                "   " + line if line else "" for line in _criterion_source(pack, c).splitlines()
+            ]
             out.append("")
         defs = [d for d in pack.definitions.values() if d.span.file == root]
         if defs:

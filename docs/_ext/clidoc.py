@@ -48,11 +48,16 @@ def _command_rst(name: str, cmd: click.Command, parent: click.Context, level: st
         lines += [_escape(line.replace("\b", "")) for line in help_text.splitlines()] + [""]
     arguments = [p for p in cmd.params if isinstance(p, click.Argument)]
     if arguments:
-        lines += ["**Arguments:** " + ", ".join(
-            f"``{a.human_readable_name}``" + (" (one or more)" if a.nargs == -1 else "")
-            + ("" if a.required else " (optional)")
-            for a in arguments
-        ), ""]
+        lines += [
+            "**Arguments:** "
+            + ", ".join(
+                f"``{a.human_readable_name}``"
+                + (" (one or more)" if a.nargs == -1 else "")
+                + ("" if a.required else " (optional)")
+                for a in arguments
+            ),
+            "",
+        ]
     options = [p for p in cmd.params if isinstance(p, click.Option) and not p.hidden]
     if options:
         lines += ["**Options:**", ""]
