@@ -8,6 +8,8 @@ with the usage line, the help text, the arguments and every option with its defa
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 from typing import Any
 
 import click
@@ -33,7 +35,9 @@ def _indent(text: str, prefix: str = "   ") -> list[str]:
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("`", "\\`").replace("|", "\\|")
+    """Help text as reStructuredText: `code` in click help becomes an inline literal."""
+    text = text.replace("\\", "\\\\").replace("*", "\\*").replace("|", "\\|")
+    return re.sub(r"`([^`]+)`", r"``\1``", text)
 
 
 def _command_rst(name: str, cmd: click.Command, parent: click.Context, level: str) -> list[str]:
@@ -42,7 +46,7 @@ def _command_rst(name: str, cmd: click.Command, parent: click.Context, level: st
     lines = [f".. _cli-{name}:", "", title, level * len(title), ""]
     usage = cmd.collect_usage_pieces(ctx)
     lines += ["::", "", f"   lexgap {name} {' '.join(usage)}", ""]
-    help_text = (cmd.help or "").strip()
+    help_text = inspect.cleandoc(cmd.help or "")
     if help_text:
         # click's \b marks a paragraph that must not be rewrapped; it means nothing here.
         lines += [_escape(line.replace("\b", "")) for line in help_text.splitlines()] + [""]
