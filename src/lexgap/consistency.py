@@ -53,7 +53,7 @@ from lexgap import ast, ir
 from lexgap.diagnostics import Diagnostic, Severity
 from lexgap.evaluate import program_for
 from lexgap.model import Criterion, Pack
-from lexgap.native import Program
+from lexgap.native import Program, kleene_and, kleene_implies, kleene_not
 from lexgap.span import Span
 from lexgap.types import (
     BoolType,
@@ -510,47 +510,10 @@ class Analysis:
 # ---- Kleene combinators over compiled closures --------------------------------------------
 
 
-def _and(fns: list[Fn]) -> Fn:
-    def and_(env: list[Any]) -> Any:
-        result: Any = True
-        for fn in fns:
-            v = fn(env)
-            if v is False:
-                return False
-            if v is None:
-                result = None
-        return result
-
-    return and_
-
-
-def _not(fn: Fn) -> Fn:
-    def not_(env: list[Any]) -> Any:
-        v = fn(env)
-        return None if v is None else not v
-
-    return not_
-
-
-def _implies(a: Fn, b: Fn) -> Fn:
-    def implies(env: list[Any]) -> Any:
-        x = a(env)
-        if x is False:
-            return True
-        y = b(env)
-        if y is True:
-            return True
-        if x is None or y is None:
-            return None
-        return False
-
-    return implies
-
-
 def _compliant(analysis: Analysis, c: Criterion) -> Fn:
     """True when ``c`` is met or not applicable."""
     applies, require = analysis.fns(c)
-    return require if applies is None else _implies(applies, require)
+    return require if applies is None else kleene_implies(applies, require)
 
 
 # ---- the checks ----------------------------------------------------------------------------
@@ -687,7 +650,7 @@ def check_criteria(analysis: Analysis) -> list[Diagnostic]:
                     )
                 )
                 continue
-        met = require if applies is None else _and([applies, require])
+        met = require if applies is None else kleene_and([applies, require])
         outcome = analysis.satisfiable(met, var_names, def_names, inexact)
         if not outcome.found:
             analysis.excluded.add(c.path)
@@ -705,7 +668,7 @@ def check_criteria(analysis: Analysis) -> list[Diagnostic]:
                 )
             )
             continue
-        gap = _not(require) if applies is None else _and([applies, _not(require)])
+        gap = kleene_not(require) if applies is None else kleene_and([applies, kleene_not(require)])
         outcome = analysis.satisfiable(gap, var_names, def_names, inexact)
         if not outcome.found:
             when = " when it applies" if applies is not None else ""
@@ -787,7 +750,7 @@ def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
             var_names = frozenset().union(*(var_sets[p] for p in paths))
             def_names = frozenset().union(*(def_sets[p] for p in paths))
             inexact = frozenset().union(*(inexact_sets[p] for p in paths))
-            formula = _and([_compliant(analysis, c) for c in combo])
+            formula = kleene_and([_compliant(analysis, c) for c in combo])
             outcome = analysis.satisfiable(formula, var_names, def_names, inexact)
             if outcome.found:
                 continue

@@ -122,13 +122,7 @@ class Program:
 
             return make_list
         if isinstance(node, ir.Not):
-            inner = self.compile(node.operand)
-
-            def not_(env: list[Any]) -> Any:
-                v = inner(env)
-                return None if v is None else not v
-
-            return not_
+            return kleene_not(self.compile(node.operand))
         if isinstance(node, ir.Neg):
             inner = self.compile(node.operand)
 
@@ -138,11 +132,11 @@ class Program:
 
             return neg
         if isinstance(node, ir.And):
-            return _and([self.compile(o) for o in node.operands])
+            return kleene_and([self.compile(o) for o in node.operands])
         if isinstance(node, ir.Or):
-            return _or([self.compile(o) for o in node.operands])
+            return kleene_or([self.compile(o) for o in node.operands])
         if isinstance(node, ir.Implies):
-            return _implies(self.compile(node.left), self.compile(node.right))
+            return kleene_implies(self.compile(node.left), self.compile(node.right))
         if isinstance(node, ir.Binary):
             return self._binary(node)
         msg = f"cannot compile {type(node).__name__}"  # pragma: no cover
@@ -211,7 +205,8 @@ def _strict2(fn: Callable[[Any, Any], Any], left: Fn, right: Fn) -> Fn:
     return strict
 
 
-def _and(fns: list[Fn]) -> Fn:
+def kleene_and(fns: list[Fn]) -> Fn:
+    """Kleene conjunction of closures (also used by the consistency checks)."""
     if len(fns) == 2:
         f, g = fns
 
@@ -239,7 +234,8 @@ def _and(fns: list[Fn]) -> Fn:
     return and_
 
 
-def _or(fns: list[Fn]) -> Fn:
+def kleene_or(fns: list[Fn]) -> Fn:
+    """Kleene disjunction of closures."""
     if len(fns) == 2:
         f, g = fns
 
@@ -267,7 +263,18 @@ def _or(fns: list[Fn]) -> Fn:
     return or_
 
 
-def _implies(f: Fn, g: Fn) -> Fn:
+def kleene_not(inner: Fn) -> Fn:
+    """Kleene negation: ``not unknown`` is unknown."""
+
+    def not_(env: list[Any]) -> Any:
+        v = inner(env)
+        return None if v is None else not v
+
+    return not_
+
+
+def kleene_implies(f: Fn, g: Fn) -> Fn:
+    """Kleene implication, ``(not f) or g``."""
     def implies(env: list[Any]) -> Any:
         a = f(env)
         if a is False:
