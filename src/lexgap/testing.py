@@ -592,3 +592,38 @@ def fact_files(
 
 
 __all__ += ["assert_consistent", "assert_tests_pass", "fact_files"]
+
+
+# ---- the two backends, cross-checked --------------------------------------------------
+
+
+def _comparable(report: lexgap.Report) -> list[tuple[Any, ...]]:
+    return [
+        (r.jurisdiction, r.criterion, r.verdict, r.missing, r.because, r.message, r.to_close)
+        for r in report.results
+    ]
+
+
+def assert_backends_agree(
+    pack: lexgap.Pack | str | os.PathLike[str],
+    jurisdictions: Any,
+    as_of: datetime.date | None = None,
+) -> None:
+    """Fail unless the native and durable backends give identical results.
+
+    Compares verdict, ``missing``, ``because``, the message and the "to close" lines of
+    every result, so a property test over :func:`packs` and :func:`fact_files` cross-checks
+    two independent implementations of the contract's logic. Needs ``lexgap[durable]``.
+    """
+    loaded = _as_pack(pack)
+    native = lexgap.evaluate(loaded, jurisdictions, as_of=as_of)
+    rete = lexgap.evaluate(loaded, jurisdictions, as_of=as_of, backend="durable")
+    for a, b in zip(_comparable(native), _comparable(rete), strict=True):
+        if a != b:
+            msg = (
+                f"backends disagree on {a[0]} {a[1]}: native {a[2:]!r}, durable {b[2:]!r}"
+            )
+            raise AssertionError(msg)
+
+
+__all__ += ["assert_backends_agree"]
