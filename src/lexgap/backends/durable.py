@@ -256,6 +256,9 @@ class DurableProgram:
         a = self._truth(applies)
         self._add([_fact("b", a, {"b": "F"})], self._record(index, "not_applicable"))
         self._add([_fact("b", a, {"b": "U"})], self._record(index, "unknown"))
+        if a == r:  # `applies x require x`: durable-rules would not join a fact with itself
+            self._add([_fact("b", a, {"b": "T"})], self._record(index, "met"))
+            return
         for truth, verdict in outcomes:
             self._add(
                 [_fact("b", a, {"b": "T"}), _fact("b", r, {"b": truth})],
