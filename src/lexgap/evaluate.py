@@ -184,7 +184,7 @@ def _backend(pack: Pack, backend: str) -> Any:
         program = program_for(pack)
         return lambda ctx: [verdict_of(v) for v in program.verdicts(ctx.env)]
     if backend == "durable":
-        from lexgap.backends.durable import durable_decider  # type: ignore[import-untyped,unused-ignore]
+        from lexgap.backends.durable import durable_decider
 
         return durable_decider(pack)
     msg = f"unknown backend '{backend}': choose one of {', '.join(BACKENDS)}"
