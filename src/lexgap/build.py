@@ -18,6 +18,7 @@ from lexgap.diagnostics import Diagnostic
 from lexgap.span import Span
 from lexgap.types import (
     ERROR,
+    MAX_NUMBER_CHARS,
     SCALAR_TYPES,
     EnumType,
     ListType,
@@ -297,10 +298,21 @@ class Builder:
         return ast.Text(unquote_string(str(tok)), span=self.span_of(tok))
 
     def number(self, tok: lark.Token) -> ast.NumberLit:
-        value = parse_number(str(tok))
-        if value is None:  # pragma: no cover - the grammar's NUMBER guarantees a match
-            value = 0
+        value = parse_number(str(tok)) if self._short(tok, "number") else None
+        if value is None:  # NOTE: only when too long (reported); 1 is a weight that is fine
+            value = 1
         return ast.NumberLit(value, str(tok), span=self.span_of(tok))
+
+    def _short(self, tok: Tree | lark.Token, what: str) -> bool:
+        """True when a number or duration literal is within MAX_NUMBER_CHARS, else say so."""
+        if len(str(tok)) <= MAX_NUMBER_CHARS:
+            return True
+        self.error(
+            "too-large",
+            f"a {what} has more than {MAX_NUMBER_CHARS} characters",
+            self.span_of(tok),
+        )
+        return False
 
     # -- expressions --
 
@@ -322,7 +334,7 @@ class Builder:
     def _neg_number(self, tree: Tree) -> ast.Expr:
         (tok,) = tree.children
         text = "-" + str(tok)
-        value = parse_number(text)
+        value = parse_number(text) if self._short(tok, "number") else -1
         assert value is not None
         return ast.NumberLit(value, text, span=self.span_of(tree))
 
@@ -340,7 +352,7 @@ class Builder:
 
     def _duration(self, tree: Tree) -> ast.Expr:
         (tok,) = tree.children
-        seconds = parse_duration_literal(str(tok))
+        seconds = parse_duration_literal(str(tok)) if self._short(tok, "duration") else 0
         assert seconds is not None
         return ast.DurationLit(seconds, str(tok), span=self.span_of(tree))
 
@@ -384,8 +396,15 @@ class Builder:
         return ast.Or(self._flatten(tree, ast.Or), span=self.span_of(tree))
 
     def _flatten(self, tree: Tree, kind: type[ast.And] | type[ast.Or]) -> tuple[ast.Expr, ...]:
+        # NOTE: a chain `a and b and ...` is a left-leaning lark tree as deep as it is long;
+        # walk its same-operator spine with a stack, so 10,000 operands do not recurse.
         out: list[ast.Expr] = []
-        for child in tree.children:
+        pending: list[Tree | lark.Token] = list(reversed(tree.children))
+        while pending:
+            child = pending.pop()
+            if isinstance(child, lark.Tree) and child.data == tree.data:
+                pending.extend(reversed(child.children))
+                continue
             built = self.expr(child)
             if isinstance(built, kind):
                 out.extend(built.operands)

@@ -173,6 +173,70 @@ def _names_in(e: ast.Expr) -> list[ast.Name]:
     return out
 
 
+#: How deep an expression may nest counting the bodies of the definitions it uses, so that
+#: every stage (typing, explaining, compiling for a backend) may walk it recursively.
+MAX_DEPTH_THROUGH_DEFINITIONS = 200
+
+
+def _leaf_levels(e: ast.Expr) -> tuple[int, list[tuple[str, int]]]:
+    """The depth of ``e`` and the level (1 = ``e`` itself) of every name in it."""
+    deepest = 0
+    names: list[tuple[str, int]] = []
+    stack: list[tuple[ast.Expr, int]] = [(e, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, ast.Name):
+            names.append((node.path, level))
+            continue
+        for field in attrs.fields(type(node)):
+            value = getattr(node, field.name)
+            if isinstance(value, ast.Expr):
+                stack.append((value, level + 1))
+            elif isinstance(value, tuple):
+                stack.extend((v, level + 1) for v in value if isinstance(v, ast.Expr))
+    return deepest, names
+
+
+def check_definition_depth(state: CheckState) -> None:
+    """Refuse definitions whose bodies, with the definitions they use written out, nest
+    deeper than MAX_DEPTH_THROUGH_DEFINITIONS (computed without recursion; cycles are
+    left to the next stage). A refused definition is poisoned like a cyclic one."""
+    shapes = {path: _leaf_levels(d.expr) for path, d in state.define_syntax.items()}
+    total: dict[str, int] = {}
+    for root in state.define_syntax:
+        stack: list[tuple[str, bool]] = [(root, False)]
+        open_: set[str] = set()
+        while stack:
+            path, expanded = stack.pop()
+            if path in total:
+                continue
+            deepest, names = shapes[path]
+            uses = [(n, lv) for n, lv in names if n in state.define_syntax]
+            if not expanded:
+                open_.add(path)
+                stack.append((path, True))
+                stack.extend((n, False) for n, _ in uses if n not in total and n not in open_)
+                continue
+            open_.discard(path)
+            # NOTE: a name still open here closes a cycle; the cycle stage reports it. A use
+            # of a definition is one level above its body: every recursive walk steps there.
+            total[path] = max([deepest, *(lv + total[n] for n, lv in uses if n in total)])
+    limit = MAX_DEPTH_THROUGH_DEFINITIONS
+    for path, d in state.define_syntax.items():
+        if total[path] > limit:
+            state.cyclic.add(path)
+            if any(total.get(n, 0) > limit for n, _ in shapes[path][1]):
+                continue  # NOTE: reported where the limit is first crossed, not cascaded
+            state.error(
+                "too-deep",
+                f"definition '{path}' is nested more than {MAX_DEPTH_THROUGH_DEFINITIONS} "
+                "levels deep, counting the definitions it uses",
+                d.span,
+                hint="flatten long chains of definitions that use definitions",
+            )
+
+
 def find_definition_cycles(state: CheckState) -> None:
     """Report each cycle among definitions once, naming its members in order."""
     deps = {
@@ -198,7 +262,7 @@ def find_definition_cycles(state: CheckState) -> None:
                     hint="a definition cannot depend on itself, directly or through others",
                 )
             return
-        if path in done:
+        if path in done or path in state.cyclic:  # NOTE: includes definitions too deep
             return
         stack.append(path)
         for dep in deps[path]:
@@ -718,6 +782,8 @@ def _constant_value(e: ir.Expr) -> Value:
 #: The checker's stages, in order.
 STAGES: tuple[tuple[str, Callable[[CheckState], None]], ...] = (
     ("declarations", collect_declarations),
+    # NOTE: depth first, so that the stages after it, which recurse, never go too deep.
+    ("definition-depth", check_definition_depth),
     # NOTE: cycles must be known before definitions are typed, which would otherwise recurse.
     ("definition-cycles", find_definition_cycles),
     ("definitions", check_definitions),

@@ -25,6 +25,7 @@ from lexgap.build import suggest
 from lexgap.diagnostics import Diagnostic, FactsError
 from lexgap.span import Span
 from lexgap.types import (
+    MAX_NUMBER_CHARS,
     BoolType,
     DateType,
     DurationType,
@@ -42,7 +43,7 @@ from lexgap.types import (
 )
 
 MAX_FILE_BYTES = 10_000_000
-MAX_NUMBER_DIGITS = 40
+MAX_NUMBER_DIGITS = MAX_NUMBER_CHARS
 MAX_NODES = 200_000
 
 _PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -210,8 +211,8 @@ def _convert(raw: Raw, type_: Type) -> tuple[Value, str | None]:
     if isinstance(type_, NumberType):
         if not raw.plain:
             return None, "write the number without quotes"
-        if len(text) > MAX_NUMBER_DIGITS:
-            return None, f"numbers have at most {MAX_NUMBER_DIGITS} characters"
+        if len(text) - text.startswith("-") > MAX_NUMBER_CHARS:
+            return None, f"numbers have at most {MAX_NUMBER_CHARS} characters"
         number = parse_number(text)
         if number is None:
             return None, "write a decimal number such as 18 or 0.5"

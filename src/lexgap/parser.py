@@ -249,6 +249,14 @@ def parse_tree(text: str, filename: str) -> tuple[lark.Tree[lark.Token], list[la
     if len(text) > MAX_SOURCE_BYTES:
         msg = f"file is larger than {MAX_SOURCE_BYTES} bytes"
         raise ParseError([Diagnostic("too-large", msg, Span.point(filename, 1, 1))])
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:  # NOTE: a lone surrogate, from a caller's str only
+        line = text.count("\n", 0, err.start) + 1
+        column = err.start - text.rfind("\n", 0, err.start)
+        msg = f"unexpected character {text[err.start]!r} (not valid Unicode text)"
+        where = Span.point(filename, line, column)
+        raise ParseError([Diagnostic("unexpected-char", msg, where)]) from None
     deep = _nesting_diagnostic(text, filename)
     if deep is not None:
         raise ParseError([deep], {filename: text})
@@ -261,8 +269,67 @@ def parse_tree(text: str, filename: str) -> tuple[lark.Tree[lark.Token], list[la
     except RecursionError:
         msg = "the file is nested too deeply to parse"
         raise ParseError([Diagnostic("too-deep", msg, Span.point(filename, 1, 1))]) from None
+    deep = _depth_diagnostic(tree, filename)
+    if deep is not None:
+        raise ParseError([deep], {filename: text})
     comments.extend(_scan_comments(text))
     return tree, comments
+
+
+#: Rules that structure a file rather than nest an expression: they add no depth.
+_STRUCTURE = frozenset(
+    {
+        "start",
+        "pack_decl",
+        "pack_field",
+        "import_decl",
+        "fact_decl",
+        "define_decl",
+        "criterion_decl",
+        "title_clause",
+        "cites_clause",
+        "group_clause",
+        "severity_clause",
+        "weight_clause",
+        "applies_clause",
+        "require_clause",
+        "gap_clause",
+        "remedy_clause",
+        "test_decl",
+        "given_block",
+        "given_line",
+        "expect_line",
+        "test_as_of",
+    }
+)
+#: Operators the builder flattens into one n-ary node: a chain of them adds one level.
+_FLAT = frozenset({"and_", "or_"})
+
+
+def _depth_diagnostic(tree: lark.Tree[lark.Token], filename: str) -> Diagnostic | None:
+    """Refuse an expression nested deeper than MAX_NESTING levels (``not not ... a``,
+    ``a implies b implies ...``, ``a + b + ...``), found without recursion, so every later
+    stage can walk expressions recursively. Chains of ``and`` or of ``or`` are flat."""
+    stack: list[tuple[lark.Tree[lark.Token], int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            meta = node.meta
+            line = getattr(meta, "line", 1) or 1
+            column = getattr(meta, "column", 1) or 1
+            return Diagnostic(
+                "too-deep",
+                f"an expression is nested more than {MAX_NESTING} levels deep",
+                Span.point(filename, line, column),
+                hint="split the expression into definitions",
+            )
+        # NOTE: pushed in reverse, so nodes are checked in source order (depth first).
+        for child in reversed(node.children):
+            if isinstance(child, lark.Tree):
+                flat = child.data in _FLAT and child.data == node.data
+                level = depth if child.data in _STRUCTURE or flat else depth + 1
+                stack.append((child, level))
+    return None
 
 
 def _bad_escape(text: str, start: int) -> int | None:

@@ -138,6 +138,11 @@ def unify(a: Type, b: Type) -> Type:
     return a
 
 
+#: The longest number or duration lexgap reads, in characters, in packs and fact files.
+#: NOTE: Python refuses to convert text of more than 4,300 digits to int (ValueError); this
+#: limit keeps every literal far below that, and keeps arithmetic on literals cheap.
+MAX_NUMBER_CHARS = 40
+
 # ---- durations -------------------------------------------------------------------------
 
 UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "min": 60, "s": 1}
@@ -151,7 +156,7 @@ _ISO_DURATION = re.compile(
 
 def parse_duration_literal(text: str) -> int | None:
     """Seconds in a lexgap duration literal such as ``24h`` or ``1h30min``, else None."""
-    if not _LITERAL_DURATION.fullmatch(text):
+    if len(text) > MAX_NUMBER_CHARS or not _LITERAL_DURATION.fullmatch(text):
         return None
     return sum(int(n) * UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
 
@@ -161,7 +166,7 @@ def parse_iso_duration(text: str) -> int | None:
 
     Years and months are refused: their length in seconds depends on the calendar.
     """
-    m = _ISO_DURATION.fullmatch(text)
+    m = _ISO_DURATION.fullmatch(text) if len(text) <= MAX_NUMBER_CHARS else None
     if not m or text in ("P", "PT") or text.endswith("T"):
         return None
     return sum(int(v) * UNIT_SECONDS[k] for k, v in m.groupdict().items() if v is not None)
@@ -187,7 +192,7 @@ _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 def parse_number(text: str) -> Number | None:
     """An int or Decimal from plain decimal notation (no exponents, no underscores)."""
-    if not _NUMBER.fullmatch(text):
+    if len(text) - text.startswith("-") > MAX_NUMBER_CHARS or not _NUMBER.fullmatch(text):
         return None
     if "." in text:
         return Decimal(text)
