@@ -15,6 +15,9 @@ from lexgap.model import Criterion, Pack
 from lexgap.native import Program
 from lexgap.types import BoolType, Type, Value, show
 
+#: The longest alternative "to close" spells out before it falls back to source text.
+MAX_STEP_CHARS = 1_000
+
 #: How a value is shown: (path, value, type, quote) -> text.
 Shower = Callable[[str, Value, Type, bool], str]
 
@@ -83,33 +86,39 @@ class Explainer:
                 out.append(line)
         return out
 
-    def _explain(self, node: ir.Expr, want: bool, atoms: list[ir.Expr], defs: set[str]) -> None:
+    def _explain(
+        self, node: ir.Expr, want: bool, atoms: list[ir.Expr], done: set[tuple[str, bool]]
+    ) -> None:
         """Collect the atoms that give ``node`` the (known) value ``want``."""
         if isinstance(node, ir.DefRef) and isinstance(node.type, BoolType):
-            if node.path in defs:
+            # NOTE: a definition explained once for a value gives the same atoms again, and
+            # repeats are dropped: skipping them keeps shared definitions from going
+            # exponential (d2 = d1 or d1, d3 = d2 or d2, ...).
+            if (node.path, want) in done:
                 return
-            self._explain(self._body(node), want, atoms, defs | {node.path})
+            done.add((node.path, want))
+            self._explain(self._body(node), want, atoms, done)
             return
         if isinstance(node, ir.Not):
-            self._explain(node.operand, not want, atoms, defs)
+            self._explain(node.operand, not want, atoms, done)
             return
         if isinstance(node, ir.And | ir.Or):
             # false and: its false operands; true or: its true operands; else all operands.
             pick_all = (isinstance(node, ir.And) and want) or (isinstance(node, ir.Or) and not want)
             for operand in node.operands:
                 if pick_all or self.value(operand) is want:
-                    self._explain(operand, want, atoms, defs)
+                    self._explain(operand, want, atoms, done)
             return
         if isinstance(node, ir.Implies):
             # a implies b == (not a) or b
             if not want:
-                self._explain(node.left, True, atoms, defs)
-                self._explain(node.right, False, atoms, defs)
+                self._explain(node.left, True, atoms, done)
+                self._explain(node.right, False, atoms, done)
             else:
                 if self.value(node.left) is False:
-                    self._explain(node.left, False, atoms, defs)
+                    self._explain(node.left, False, atoms, done)
                 if self.value(node.right) is True:
-                    self._explain(node.right, True, atoms, defs)
+                    self._explain(node.right, True, atoms, done)
             return
         atoms.append(node)
 
@@ -165,21 +174,30 @@ class Explainer:
         """Plain-language steps that would turn the gap into met, where derivable."""
         if verdict != "gap":
             return []
-        return self._close(criterion.require, set())
+        return self._close(criterion.require, {})
 
-    def _close(self, node: ir.Expr, defs: set[str]) -> list[str]:
+    def _close(self, node: ir.Expr, done: dict[str, list[str]]) -> list[str]:
         if isinstance(node, ir.DefRef) and isinstance(node.type, BoolType):
-            if node.path in defs:
-                return []
-            return self._close(self._body(node), defs | {node.path})
+            # NOTE: memoised, and steps and options are de-duplicated and bounded, so that
+            # definitions used many times cannot make the advice exponentially long.
+            if node.path not in done:
+                done[node.path] = []  # NOTE: placeholder; checked packs have no cycles
+                done[node.path] = self._close(self._body(node), done)
+            return done[node.path]
         if isinstance(node, ir.And):
             steps: list[str] = []
             for operand in node.operands:
                 if self.value(operand) is False:
-                    steps.extend(self._close(operand, defs))
+                    steps.extend(s for s in self._close(operand, done) if s not in steps)
             return steps
         if isinstance(node, ir.Or):
-            options = [" and ".join(self._close(o, defs)) or o.text for o in node.operands]
+            options: list[str] = []
+            for o in node.operands:
+                option = " and ".join(self._close(o, done)) or o.text
+                if len(option) > MAX_STEP_CHARS:
+                    option = o.text  # NOTE: no longer than the pack's own source
+                if option not in options:
+                    options.append(option)
             return ["any one of: " + "; or ".join(options)]
         if isinstance(node, ir.Not) and isinstance(node.operand, ir.FactRef):
             return [f"{node.operand.path} must become false"]
