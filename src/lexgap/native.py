@@ -309,12 +309,38 @@ def _arith(op: str, node: ir.Binary) -> Callable[[Any, Any], Any]:
 
         return shift
     if op == "+":
-        return operator.add
+        return _bounded(operator.add)
     if op == "-":
-        return operator.sub
+        return _bounded(operator.sub)
     if op == "*":
-        return operator.mul
-    return _divide
+        return _bounded(operator.mul)
+    return _bounded(_divide)
+
+
+#: Arithmetic results larger than 10**MAX_RESULT_DIGITS, or closer to zero than
+#: 10**-MAX_RESULT_DIGITS without being zero, are unknown, like a date out of range.
+#: NOTE: operands are always within these bounds (literals and facts have at most 40
+#: characters), so computing one step is cheap; without the bound, definitions that
+#: multiply definitions would build numbers too large to compute or to show.
+MAX_RESULT_DIGITS = 1_000
+_LIMIT = 10**MAX_RESULT_DIGITS
+_DEC_LIMIT = Decimal(f"1e{MAX_RESULT_DIGITS}")
+_DEC_TINY = Decimal(f"1e-{MAX_RESULT_DIGITS}")
+
+
+def _bounded(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def apply(a: Any, b: Any) -> Any:
+        result = op(a, b)
+        if isinstance(result, Decimal):
+            size = result.copy_abs()
+            if not result.is_finite() or size >= _DEC_LIMIT or (size and size < _DEC_TINY):
+                return None
+            return result
+        if result is not None and not -_LIMIT < result < _LIMIT:
+            return None
+        return result
+
+    return apply
 
 
 def _divide(a: Any, b: Any) -> Any:
