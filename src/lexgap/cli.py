@@ -72,6 +72,27 @@ def _write_output(text: str, output: str | None) -> None:
     write_atomically(Path(output), text)
 
 
+def _not_an_input(output: str | os.PathLike[str] | None, inputs: Sequence[str]) -> None:
+    """Refuse to write output over one of the files it is made from (``-o gb.yaml``)."""
+    if output is None or output == "-":
+        return
+    try:
+        target = os.stat(output)
+    except (OSError, ValueError):
+        return  # NOTE: a file that does not exist yet is no input
+    for path in inputs:
+        try:
+            same = os.path.samestat(target, os.stat(path))
+        except (OSError, ValueError):
+            continue
+        if same:
+            _usage(f"refusing to write over '{os.fspath(output)}': it is one of the inputs")
+
+
+def _input_files(pack: Any, jurisdictions: Sequence[Any]) -> list[str]:
+    return [*pack.files, *(j.file for j in jurisdictions)]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lexgap", prog_name="lexgap")
 def cli() -> None:
@@ -136,6 +157,7 @@ def check(
             hint = suggest(cid, known_ids)
             _usage(f"no criterion '{cid}' in pack {loaded.name}" + (f"; {hint}" if hint else ""))
     jurisdictions = _load_paths(paths)
+    _not_an_input(output, _input_files(loaded, jurisdictions))
     report = evaluate(loaded, jurisdictions, as_of=date, backend=backend)
     chosen = [
         r
@@ -203,7 +225,8 @@ def _load_paths(paths: Sequence[str]) -> list[Any]:
             out.append(j)
     if problems:
         raise FactsError(problems, sources)
-    return out
+    # NOTE: by code, so reports are byte-identical whatever order the files are given in.
+    return sorted(out, key=lambda j: j.code)
 
 
 def _echo_text(text: str) -> None:
@@ -402,7 +425,10 @@ def report(
         _usage("no packs to run")
     jurisdictions = _load_paths(paths)
     out_dir = Path(output)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        _usage(f"cannot make the folder '{output}': {err.strerror or type(err).__name__}")
     suffix = {"html": "html", "markdown": "md", "json": "json", "junit": "xml", "csv": "csv"}.get(
         fmt, "txt"
     )
@@ -410,6 +436,7 @@ def report(
         loaded = _load_pack(name)
         result = evaluate(loaded, jurisdictions, as_of=date)
         target = out_dir / f"{Path(name).stem}.{suffix}"
+        _not_an_input(target, _input_files(loaded, jurisdictions))
         write_atomically(target, render(result, fmt))
         overall = result.overall()
         score = "n/a" if overall.score is None else f"{overall.score * 100:.0f}%"
@@ -473,7 +500,9 @@ def schema(pack: str | None, for_report: bool, output: str | None) -> None:
         _usage("give a PACK (or --report for the report schema)")
     from lexgap.scaffold import fact_file_schema_text
 
-    _write_output(fact_file_schema_text(_load_pack(pack)), output)
+    loaded = _load_pack(pack)
+    _not_an_input(output, loaded.files)
+    _write_output(fact_file_schema_text(loaded), output)
 
 
 # ---- init ------------------------------------------------------------------------------------
@@ -606,6 +635,7 @@ def diff(
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         text = _diff_text(loaded.name, old_label, new_label, changes, only_old, only_new)
+    _not_an_input(output, _input_files(loaded, [*old.jurisdictions, *new.jurisdictions]))
     _write_output(text, output)
     if exit_code and (changes or only_old or only_new):
         sys.exit(EXIT_FOUND)
