@@ -278,9 +278,11 @@ def explain(pack: str, factfile: str, criterion: str, as_of: str | None, backend
         _usage(f"no criterion '{criterion}' in pack {loaded.name}" + (f"; {hint}" if hint else ""))
     jurisdictions = _load_paths([factfile])
     report = evaluate(loaded, jurisdictions, as_of=date, backend=backend)
+    from lexgap.diagnostics import printable
+
     for r in report.results:
         if r.criterion == criterion:
-            click.echo(r.explain())
+            click.echo("\n".join(printable(line) for line in r.explain().split("\n")))
 
 
 # ---- test ------------------------------------------------------------------------------------
@@ -293,6 +295,7 @@ def explain(pack: str, factfile: str, criterion: str, as_of: str | None, backend
 )
 def test_cmd(packs: Sequence[str], coverage: bool) -> None:
     """Run the test blocks of each PACK."""
+    from lexgap.diagnostics import printable
     from lexgap.packtests import coverage_text, run_tests
 
     passed = failed = 0
@@ -305,7 +308,7 @@ def test_cmd(packs: Sequence[str], coverage: bool) -> None:
             else:
                 failed += 1
                 for line in t.failures:
-                    click.echo(line)
+                    click.echo(printable(line))
         if coverage:
             click.echo(coverage_text(loaded, outcome))
     click.echo(f"{passed} passed, {failed} failed")
