@@ -46,6 +46,7 @@ class Diagnostic:
             lines = [f"{self.span}: {head}"]
             text = _source_line(self.span, sources)
             if text is not None:
+                text = printable(text)
                 gutter = f"{self.span.line} | "
                 lines.append(gutter + text)
                 width = 1
@@ -58,7 +59,18 @@ class Diagnostic:
             lines.append(f"  = note: {label} at {where}")
         if self.hint:
             lines.append(f"  = hint: {self.hint}")
-        return "\n".join(lines)
+        return "\n".join(printable(line) for line in lines)
+
+
+def printable(text: str) -> str:
+    """Text with control characters (terminal escape sequences, bells, ...) as U+FFFD.
+
+    NOTE: messages quote file names, keys and source lines from untrusted files; written to
+    a terminal, ``ESC [ ...`` would be obeyed. One character for one, so carets still line up.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in text)
 
 
 _MAX_SHOWN_LINE = 300

@@ -25,9 +25,11 @@ def _clean(text: str) -> str:
 def render(report: Report, results: list[Result] | None = None, **_: Any) -> str:
     chosen = list(report.results if results is None else results)
     lines = [
-        f"{report.pack.title} ({report.pack.name}"
-        + (f" {report.pack.version}" if report.pack.version else "")
-        + f"), as of {report.as_of.isoformat()}",
+        _clean(
+            f"{report.pack.title} ({report.pack.name}"
+            + (f" {report.pack.version}" if report.pack.version else "")
+            + f"), as of {report.as_of.isoformat()}"
+        ),
         "",
     ]
     summary = report.summary()
