@@ -100,7 +100,7 @@ class TestErrors:
             ),
             (HEAD + "facts:\n  a.b:\n", "fact-value", 4),
             ("jurisdiction: [\n", "yaml-syntax", 2),
-            (HEAD + "facts:\n  a: &x [1]\n  b: *x\n", "yaml-alias", 4),
+            (HEAD + "facts:\n  a: &x [1]\n  b: *x\n", "yaml-alias", 5),  # at the alias
             ("", "fact-file", 1),
             ("jurisdiction: Britain\nname: B\n", "fact-file", 1),
             (HEAD + "facts:\n  9bad: 1\n", "fact-key", 4),

@@ -319,7 +319,8 @@ def test_nul_byte_in_the_pack_path_is_a_check_error(tmp_path: Path) -> None:
 
 def test_overlong_import_name_is_a_check_error(tmp_path: Path) -> None:
     """An import whose name the OS refuses as too long is import-not-found, not OSError."""
-    root = write(tmp_path, "a.lexgap", 'pack a { title "A" }\nimport "' + "x" * 5000 + '"\n')
+    name = "x" * 5000 + ".lexgap"
+    root = write(tmp_path, "a.lexgap", 'pack a { title "A" }\nimport "' + name + '"\n')
     err = load_error(root)
     assert isinstance(err, lexgap.CheckError)
     assert (err.first.code, err.first.span.line) == ("import-not-found", 2)

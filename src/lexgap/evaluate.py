@@ -10,11 +10,16 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from lexgap.diagnostics import Diagnostic, FactsError, UsageError
-from lexgap.facts import FactValue, Jurisdiction, load_jurisdiction, load_jurisdictions
+from lexgap.facts import (
+    FactValue,
+    Jurisdiction,
+    is_folder,
+    load_jurisdiction,
+    load_jurisdictions,
+)
 from lexgap.model import Pack
 from lexgap.native import Program
 from lexgap.results import Context, Report, Result, Verdict, verdict_of
@@ -107,7 +112,7 @@ def _resolve(items: Iterable[JurisdictionLike]) -> list[Jurisdiction]:
     for item in items:
         if isinstance(item, Jurisdiction):
             out.append(item)
-        elif Path(item).is_dir():
+        elif is_folder(item):
             out.extend(load_jurisdictions(item))
         else:
             out.append(load_jurisdiction(item))

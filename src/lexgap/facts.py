@@ -45,8 +45,10 @@ from lexgap.types import (
 MAX_FILE_BYTES = 10_000_000
 MAX_NUMBER_DIGITS = MAX_NUMBER_CHARS
 MAX_NODES = 200_000
+MAX_DEPTH = 100
 
 _PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+_LEADING_ZERO = re.compile(r"-?0[0-9]")
 _CODE = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
 TOP_LEVEL_KEYS = ("jurisdiction", "name", "reviewed", "facts", "note")
 VALUE_KEYS = ("value", "since", "until", "source", "note")
@@ -213,6 +215,8 @@ def _convert(raw: Raw, type_: Type) -> tuple[Value, str | None]:
             return None, "write the number without quotes"
         if len(text) - text.startswith("-") > MAX_NUMBER_CHARS:
             return None, f"numbers have at most {MAX_NUMBER_CHARS} characters"
+        if _LEADING_ZERO.match(text):
+            return None, "write the number without leading zeros (YAML 1.1 reads 017 as octal 15)"
         number = parse_number(text)
         if number is None:
             return None, "write a decimal number such as 18 or 0.5"
@@ -223,6 +227,8 @@ def _convert(raw: Raw, type_: Type) -> tuple[Value, str | None]:
         date = parse_date(text)
         return (date, None) if date is not None else (None, "write an ISO date: YYYY-MM-DD")
     if isinstance(type_, DurationType):
+        if len(text) > MAX_NUMBER_CHARS:
+            return None, f"durations have at most {MAX_NUMBER_CHARS} characters"
         seconds = parse_duration_literal(text)
         if seconds is None:
             seconds = parse_iso_duration(text)
@@ -310,13 +316,21 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode):
             self.error("fact-file", f"{what} must be a single value", self.span(node))
             return None
+        if node.tag == _NONE_TAG or _is_written_null(node):
+            self.error(
+                "fact-value",
+                f"{what} has no value",
+                self.span(node),
+                hint="write a value, or leave the key out",
+            )
+            return None
         return str(node.value)
 
     def raw(self, node: yaml.Node) -> Raw:
         span = self.span(node)
         if isinstance(node, yaml.ScalarNode):
             plain = node.style in (None, "")
-            if plain and node.value in ("", "~", "null", "Null", "NULL"):
+            if _is_written_null(node):
                 return Raw("null", span=span)
             return Raw("scalar", str(node.value), plain, span=span)
         if isinstance(node, yaml.SequenceNode):
@@ -342,11 +356,7 @@ class _Reader:
         """One value: a bare value, or a mapping with ``value`` and metadata."""
         span = self.span(node)
         if not isinstance(node, yaml.MappingNode):
-            if (
-                isinstance(node, yaml.ScalarNode)
-                and node.style in (None, "")
-                and node.value in ("", "~", "null")
-            ):
+            if _is_written_null(node):
                 self.error(
                     "fact-value",
                     f"fact '{path}' has no value",
@@ -368,6 +378,8 @@ class _Reader:
                     suggest(key, VALUE_KEYS) or f"keys are {', '.join(VALUE_KEYS)}",
                 )
                 continue
+            if key != "value" and value_node.tag == _NONE_TAG:
+                continue  # NOTE: None from Python (jurisdiction_from_mapping): not given
             values[key] = value_node
         if "value" not in values:
             self.error("fact-value", f"fact '{path}' has metadata but no 'value'", span)
@@ -440,11 +452,110 @@ class _Reader:
                 )
 
 
+_CORE = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP = (_CORE + t for t in ("str", "seq", "map"))
+#: The tag of a node made from Python's ``None`` (jurisdiction_from_mapping), never from text.
+_NONE_TAG = "tag:yaml.org,2002:null"
+#: Plain scalars YAML reads as null.
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+def _is_written_null(node: yaml.Node) -> bool:
+    """A plain ``~``, ``null`` or nothing at all: YAML's null, which lexgap never guesses at."""
+    return isinstance(node, yaml.ScalarNode) and node.style in (None, "") and node.value in _NULLS
+
+
 def _compose(text: str, file: str) -> yaml.Node | None:
+    """Build the YAML node tree from the parser's events, without recursion.
+
+    NOTE: PyYAML's composers recurse (libyaml's in C, where deep nesting crashes the
+    process instead of raising), resolve tags and expand aliases. This one refuses nesting
+    deeper than MAX_DEPTH, more than MAX_NODES values, any explicit tag (``!!int``,
+    ``!!python/object``, which would change what a value means) and any alias, each at its
+    position, and never constructs a Python object from a tag.
+    """
     loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     loader = loader_cls(text)
+    problems: list[Diagnostic] = []
+
+    def at(mark: Any) -> Span:
+        return Span.point(file, mark.line + 1, mark.column + 1)
+
     try:
-        node = loader.get_single_node()
+        loader.get_event()  # the stream's start
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # the document's start
+        root: yaml.Node | None = None
+        stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
+        count = 0
+        while True:
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionEndEvent):
+                closed, items = stack.pop()
+                closed.end_mark = event.end_mark
+                if isinstance(closed, yaml.MappingNode):
+                    closed.value = list(zip(items[0::2], items[1::2], strict=True))
+                else:
+                    closed.value = items
+                if not stack:
+                    break
+                continue
+            start: Any = event.start_mark
+            end: Any = event.end_mark
+            count += 1
+            if count > MAX_NODES:
+                msg = f"the file has more than {MAX_NODES} values"
+                raise FactsError([Diagnostic("too-large", msg, at(start))])
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+                problems.append(
+                    Diagnostic(
+                        "yaml-tag",
+                        f"YAML tags are not allowed in fact files: '{shown}'",
+                        at(start),
+                        hint="write the value plainly; its type comes from the pack",
+                    )
+                )
+            node: yaml.Node
+            if isinstance(event, yaml.AliasEvent):
+                problems.append(
+                    Diagnostic(
+                        "yaml-alias",
+                        "YAML anchors and aliases are not allowed in fact files",
+                        at(start),
+                        hint="write each value out in full",
+                    )
+                )
+                node = yaml.ScalarNode(_STR, "", start, end, style='"')
+            elif isinstance(event, yaml.ScalarEvent):
+                node = yaml.ScalarNode(_STR, event.value, start, end, style=event.style)
+            elif isinstance(event, yaml.SequenceStartEvent):
+                node = yaml.SequenceNode(_SEQ, [], start, None)
+            else:
+                node = yaml.MappingNode(_MAP, [], start, None)
+            if stack:
+                stack[-1][1].append(node)
+            else:
+                root = node
+            if isinstance(node, yaml.CollectionNode):
+                if len(stack) >= MAX_DEPTH:
+                    msg = f"values are nested more than {MAX_DEPTH} levels deep"
+                    raise FactsError([Diagnostic("too-deep", msg, at(start))])
+                stack.append((node, []))
+            elif not stack:
+                break
+        loader.get_event()  # the document's end
+        if not loader.check_event(yaml.StreamEndEvent):
+            second = loader.get_event()
+            problems.append(
+                Diagnostic(
+                    "yaml-syntax",
+                    "not valid YAML: a fact file holds one document, and a second one starts here",
+                    at(second.start_mark),
+                )
+            )
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         span = Span.point(file, mark.line + 1, mark.column + 1) if mark else Span.point(file, 1, 1)
@@ -456,13 +567,13 @@ def _compose(text: str, file: str) -> yaml.Node | None:
         raise FactsError(
             [Diagnostic("yaml-syntax", f"not valid YAML: {err}", Span.point(file, 1, 1))]
         ) from None
-    except RecursionError:
-        raise FactsError(
-            [Diagnostic("too-deep", "the file is nested too deeply", Span.point(file, 1, 1))]
-        ) from None
+    except FactsError as err:
+        raise FactsError(err.diagnostics, {file: text}) from None
     finally:
         loader.dispose()
-    return node  # type: ignore[no-any-return]
+    if problems:
+        raise FactsError(problems, {file: text})
+    return root
 
 
 def parse_jurisdiction(text: str, file: str = "<string>") -> Jurisdiction:
@@ -503,6 +614,8 @@ def _read_node(node: yaml.Node, file: str, text: str | None) -> Jurisdiction:
                 suggest(key, TOP_LEVEL_KEYS) or f"keys are {', '.join(TOP_LEVEL_KEYS)}",
             )
             continue
+        if key in ("reviewed", "note") and value_node.tag == _NONE_TAG:
+            continue  # NOTE: None from Python (jurisdiction_from_mapping): not given
         top[key] = (value_node, key_span)
     code = name = note = None
     reviewed = None
@@ -526,7 +639,7 @@ def _read_node(node: yaml.Node, file: str, text: str | None) -> Jurisdiction:
     facts: dict[str, tuple[FactValue, ...]] = {}
     if "facts" in top:
         facts_node = top["facts"][0]
-        is_empty = isinstance(facts_node, yaml.ScalarNode) and facts_node.value in ("", "~", "null")
+        is_empty = _is_written_null(facts_node) or facts_node.tag == _NONE_TAG
         entries = [] if is_empty else reader.mapping(facts_node, "'facts'")
         for path, value_node, key_span in entries or []:
             if not _PATH.fullmatch(path):
@@ -545,9 +658,10 @@ def load_jurisdiction(path: str | os.PathLike[str]) -> Jurisdiction:
     """Read one fact file. Raises FactsError naming the file, line and problem."""
     shown = os.fspath(path)
     try:
-        data = Path(shown).read_bytes()
-    except OSError as err:
-        reason = err.strerror or type(err).__name__
+        with Path(shown).open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # NOTE: never more than the limit
+    except (OSError, ValueError) as err:  # NOTE: ValueError: a NUL byte in the name
+        reason = getattr(err, "strerror", None) or "not a valid file name"
         raise FactsError(
             [Diagnostic("unreadable", f"cannot read '{shown}': {reason}", Span.point(shown, 0, 0))]
         ) from None
@@ -578,13 +692,25 @@ def load_jurisdiction(path: str | os.PathLike[str]) -> Jurisdiction:
 FACT_FILE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
+def is_folder(path: str | os.PathLike[str]) -> bool:
+    """Path.is_dir that says False for names the OS refuses (too long, a NUL byte)."""
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def fact_files_in(folder: str | os.PathLike[str]) -> list[Path]:
     """Every fact file directly in ``folder``, sorted by file name."""
     base = Path(folder)
-    return sorted(
-        (p for p in base.iterdir() if p.is_file() and p.suffix.lower() in FACT_FILE_SUFFIXES),
-        key=lambda p: p.name,
-    )
+    try:
+        found = [p for p in base.iterdir() if p.suffix.lower() in FACT_FILE_SUFFIXES]
+        files = [p for p in found if p.is_file()]
+    except OSError as err:
+        shown = os.fspath(folder)
+        msg = f"cannot read the folder '{shown}': {err.strerror or type(err).__name__}"
+        raise FactsError([Diagnostic("unreadable", msg, Span.point(shown, 0, 0))]) from None
+    return sorted(files, key=lambda p: p.name)
 
 
 def load_jurisdictions(folder: str | os.PathLike[str]) -> list[Jurisdiction]:
@@ -593,7 +719,7 @@ def load_jurisdictions(folder: str | os.PathLike[str]) -> list[Jurisdiction]:
     Problems in several files are reported together.
     """
     shown = os.fspath(folder)
-    if not Path(shown).is_dir():
+    if not is_folder(shown):
         raise FactsError(
             [Diagnostic("unreadable", f"'{shown}' is not a folder", Span.point(shown, 0, 0))]
         )
@@ -614,32 +740,55 @@ def load_jurisdictions(folder: str | os.PathLike[str]) -> list[Jurisdiction]:
 # ---- building from mappings --------------------------------------------------------------
 
 
-def _node_from_python(value: object, mark: yaml.Mark) -> yaml.Node:
+def _node_from_python(value: object, mark: yaml.Mark, depth: int = 0) -> yaml.Node:
     """Python data as the YAML node a file would have given, so one reader checks both."""
 
-    def scalar(text: str, style: str | None = None) -> yaml.Node:
-        return yaml.ScalarNode("tag:yaml.org,2002:str", text, mark, mark, style=style)
+    def fail(message: str, code: str = "fact-value") -> FactsError:
+        return FactsError([Diagnostic(code, message, Span.point(str(mark.name), 0, 0))])
 
+    def scalar(text: str, style: str | None = None, tag: str = _STR) -> yaml.Node:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            msg = f"{text!r} is not valid Unicode text (a lone surrogate)"
+            raise fail(msg) from None
+        return yaml.ScalarNode(tag, text, mark, mark, style=style)
+
+    if depth > MAX_DEPTH:  # NOTE: also where a list or mapping that contains itself ends
+        msg = f"values are nested more than {MAX_DEPTH} levels deep"
+        raise fail(msg, "too-deep")
     if value is None:
-        return scalar("unknown")
+        return scalar("unknown", tag=_NONE_TAG)
     if isinstance(value, bool):
         return scalar("true" if value else "false")
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int):
+        # NOTE: str() of an int over 4,300 digits raises ValueError; no fact needs 41.
+        if not -_BIGGEST < value < _BIGGEST:
+            msg = f"an integer with more than {MAX_NUMBER_CHARS} digits"
+            raise fail(msg)
         return scalar(str(value))
     if isinstance(value, float):
-        return scalar(repr(value))
+        value = Decimal(repr(value))  # NOTE: the shortest text that reads back as the float
+    if isinstance(value, Decimal):
+        # NOTE: str() writes 1E-39 and 1E+3, which are not lexgap numbers; "f" does not,
+        # but would write a million digits for 1E+999999, so only for sensible sizes.
+        sensible = value.is_finite() and abs(value.adjusted()) <= MAX_NUMBER_CHARS
+        return scalar(format(value, "f") if sensible else str(value))
     if isinstance(value, datetime.date):
         return scalar(value.isoformat())
     if isinstance(value, str):
         return scalar(value, '"')
     if isinstance(value, Mapping):
-        pairs = [(scalar(str(k)), _node_from_python(v, mark)) for k, v in value.items()]
-        return yaml.MappingNode("tag:yaml.org,2002:map", pairs, mark, mark)
+        pairs = [(scalar(str(k)), _node_from_python(v, mark, depth + 1)) for k, v in value.items()]
+        return yaml.MappingNode(_MAP, pairs, mark, mark)
     if isinstance(value, list | tuple):
-        items = [_node_from_python(v, mark) for v in value]
-        return yaml.SequenceNode("tag:yaml.org,2002:seq", items, mark, mark)
+        items = [_node_from_python(v, mark, depth + 1) for v in value]
+        return yaml.SequenceNode(_SEQ, items, mark, mark)
     msg = f"unsupported value of type {type(value).__name__}"
-    raise FactsError([Diagnostic("fact-value", msg, Span.point("<mapping>", 0, 0))])
+    raise fail(msg)
+
+
+_BIGGEST = 10**MAX_NUMBER_CHARS
 
 
 def jurisdiction_from_mapping(data: Mapping[str, Any], source: str = "<mapping>") -> Jurisdiction:

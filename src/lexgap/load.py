@@ -14,7 +14,7 @@ from lexgap.build import Builder
 from lexgap.check import check
 from lexgap.diagnostics import CheckError, Diagnostic, LexgapError, ParseError, Severity
 from lexgap.model import Pack
-from lexgap.parser import parse_tree
+from lexgap.parser import MAX_SOURCE_BYTES, parse_tree
 from lexgap.span import Span
 
 
@@ -40,7 +40,9 @@ def parse_module(text: str, filename: str) -> tuple[ast.Module, list[Diagnostic]
 def read_source(path: Path, display: str, span: Span | None = None) -> str:
     where = span or Span.point(display, 0, 0)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # NOTE: never more than the limit into memory, whatever the file (or device) is
+            data = handle.read(MAX_SOURCE_BYTES + 1)
     except IsADirectoryError:
         raise CheckError(
             [Diagnostic("unreadable", f"'{display}' is a folder, not a pack file", where)]
@@ -50,6 +52,9 @@ def read_source(path: Path, display: str, span: Span | None = None) -> str:
         raise CheckError(
             [Diagnostic("unreadable", f"cannot read '{display}': {reason}", where)]
         ) from None
+    if len(data) > MAX_SOURCE_BYTES:
+        msg = f"'{display}' is larger than {MAX_SOURCE_BYTES} bytes"
+        raise CheckError([Diagnostic("too-large", msg, where)])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -113,6 +118,12 @@ class _Loader:
         self.stack.append((key, display))
         for decl in module.decls:
             if isinstance(decl, ast.Import):
+                if not decl.target.endswith(".lexgap"):
+                    # NOTE: a shared pack must not read (and quote, in a syntax error) any
+                    # file it names, such as /etc/passwd: only packs are imported.
+                    msg = f"only .lexgap files can be imported, not '{decl.target}'"
+                    self.diagnostics.append(Diagnostic("import-not-lexgap", msg, decl.span))
+                    continue
                 target = path.parent / decl.target
                 shown = os.path.normpath(os.path.join(os.path.dirname(display), decl.target))
                 self.load(target, shown, via=decl.span)
@@ -122,7 +133,7 @@ class _Loader:
 
 
 #: Loader problems after which checking would only report consequences (missing names).
-_FATAL = frozenset({"import-not-found", "import-cycle", "unreadable"})
+_FATAL = frozenset({"import-not-found", "import-not-lexgap", "import-cycle", "unreadable"})
 
 
 def _finish(loader: _Loader, root: str) -> Pack:
