@@ -685,7 +685,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(err)
     except click.exceptions.Exit as err:
         sys.exit(err.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as err:
+        # NOTE: click turns Ctrl-C into Abort; say so, with the conventional status.
+        if isinstance(err.__cause__ or err.__context__, KeyboardInterrupt):
+            click.echo("interrupted", err=True)
+            sys.exit(130)
         click.echo("aborted", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as err:
