@@ -23,6 +23,7 @@ import hashlib
 import html
 import json
 import re
+from collections import Counter
 from typing import Any
 
 from lexgap.results import FactUse, Report, Result, Summary
@@ -287,12 +288,7 @@ JS = r"""
 
 def _groups(report: Report) -> list[str]:
     """Criterion groups in pack order of first appearance ("" for criteria without one)."""
-    out: list[str] = []
-    for c in report.pack.criteria:
-        g = c.group or ""
-        if g not in out:
-            out.append(g)
-    return out
+    return list(dict.fromkeys(c.group or "" for c in report.pack.criteria))
 
 
 def _fact(f: FactUse) -> str:
@@ -434,8 +430,9 @@ def render(report: Report, results: list[Result] | None = None, **_: Any) -> str
     p.append("<h2>Matrix</h2>")
     p.append('<div class="wrap"><table id="matrix">')
     p.append("<thead><tr><th rowspan=\"2\">Jurisdiction</th><th rowspan=\"2\">Score</th>")
+    width = Counter(c.group or "" for c in criteria)
     for g in groups:
-        n = sum(1 for c in criteria if (c.group or "") == g)
+        n = width[g]
         label = esc(g) if g else "(no group)"
         p.append(f'<th class="group" colspan="{n}" data-group="{group_index[g]}">{label}</th>')
     p.append("</tr><tr>")
@@ -485,10 +482,16 @@ def render(report: Report, results: list[Result] | None = None, **_: Any) -> str
         for g in groups:
             p.append(f'<td class="num">{_score(gs.get(g))}</td>')
         p.append(f'<td class="num">{_score(summary.get(j.code))}</td></tr>')
+    # NOTE: results grouped once; filtering all results per group or per criterion was
+    # quadratic (5,000 criteria x 200 jurisdictions would not finish).
+    by_group: dict[str, list[Result]] = {}
+    by_criterion: dict[str, list[Result]] = {}
+    for r in report.results:
+        by_group.setdefault(r.group or "", []).append(r)
+        by_criterion.setdefault(r.criterion, []).append(r)
     p.append("<tr><th scope=\"row\">All jurisdictions</th>")
     for g in groups:
-        rs = [r for r in report.results if (r.group or "") == g]
-        p.append(f'<td class="num">{_score(Summary.of(rs))}</td>')
+        p.append(f'<td class="num">{_score(Summary.of(by_group.get(g, [])))}</td>')
     p.append(f'<td class="num">{_score(overall)}</td></tr></tbody></table></div>')
 
     # criteria legend
@@ -500,7 +503,7 @@ def render(report: Report, results: list[Result] | None = None, **_: Any) -> str
     )
     for k in ordered_cols:
         c = criteria[k]
-        s = Summary.of([r for r in report.results if r.criterion == c.path])
+        s = Summary.of(by_criterion.get(c.path, []))
         cites = "<br>".join(esc(x) for x in c.cites)
         p.append(
             f"<tr><td><code>{esc(c.path)}</code></td><td>{esc(c.title)}</td>"
