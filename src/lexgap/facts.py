@@ -60,6 +60,8 @@ _YAML11_BOOLS = {
     "off",
     "y",
     "n",
+    "Y",
+    "N",
     "Yes",
     "No",
     "On",
