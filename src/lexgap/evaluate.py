@@ -16,6 +16,7 @@ from lexgap.diagnostics import Diagnostic, FactsError, UsageError
 from lexgap.facts import (
     FactValue,
     Jurisdiction,
+    fact_files_in,
     is_folder,
     load_jurisdiction,
     load_jurisdictions,
@@ -123,24 +124,48 @@ def _native_results(program: Program, context: Context) -> list[Result]:
     return [Result(context, i, verdict_of(v)) for i, v in enumerate(program.verdicts(context.env))]
 
 
+def iter_jurisdictions(
+    items: Iterable[JurisdictionLike] | JurisdictionLike,
+) -> Iterator[Jurisdiction]:
+    """Jurisdictions one at a time, each file read only when the previous one is done.
+
+    A folder is listed once (its file names) and its files are read one by one, so a
+    folder of 10,000 files never holds more than one of them in memory; a file that
+    cannot be read raises when it is reached.
+    """
+    if isinstance(items, Jurisdiction | str | os.PathLike):
+        items = [items]
+    for item in items:
+        if isinstance(item, Jurisdiction):
+            yield item
+        elif is_folder(item):
+            for path in fact_files_in(item):
+                yield load_jurisdiction(path)
+        else:
+            yield load_jurisdiction(item)
+
+
 def evaluate_iter(
     pack: Pack,
-    jurisdictions: Iterable[JurisdictionLike],
+    jurisdictions: Iterable[JurisdictionLike] | JurisdictionLike,
     as_of: datetime.date | None = None,
     backend: str = "native",
 ) -> Iterator[Result]:
-    """Stream results jurisdiction by jurisdiction (flat memory for large batches)."""
+    """Stream results jurisdiction by jurisdiction, in flat memory for large batches.
+
+    Fact files (given one by one, as any iterable of paths, or as folders) are read
+    lazily, one at a time, and nothing is kept once its results are yielded: memory
+    stays that of one jurisdiction however many there are, as long as the caller does
+    not keep the results. Unlike :func:`evaluate`, a bad file raises
+    :class:`~lexgap.FactsError` when it is reached, after the results before it.
+    """
     date = _as_of(as_of)
     decide = _backend(pack, backend)
     program = program_for(pack)
-    for item in (
-        jurisdictions if not isinstance(jurisdictions, Jurisdiction | str) else [jurisdictions]
-    ):
-        for jurisdiction in _resolve([item]):
-            context = bind(program, jurisdiction, date)
-            verdicts = decide(context)
-            for i, v in enumerate(verdicts):
-                yield Result(context, i, v)
+    for jurisdiction in iter_jurisdictions(jurisdictions):
+        context = bind(program, jurisdiction, date)
+        for i, v in enumerate(decide(context)):
+            yield Result(context, i, v)
 
 
 def evaluate(
@@ -196,4 +221,12 @@ def _backend(pack: Pack, backend: str) -> Any:
     raise UsageError(msg)
 
 
-__all__ = ["Verdict", "bind", "bind_values", "evaluate", "evaluate_iter", "program_for"]
+__all__ = [
+    "Verdict",
+    "bind",
+    "bind_values",
+    "evaluate",
+    "evaluate_iter",
+    "iter_jurisdictions",
+    "program_for",
+]
