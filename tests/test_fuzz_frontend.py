@@ -3,6 +3,7 @@ raises a lexgap.LexgapError subclass (never another exception, never a lark erro
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -15,8 +16,10 @@ PACKS = Path(__file__).resolve().parent / "data" / "packs"
 EXAMPLE_FILE = str(PACKS / "example.lexgap")
 EXAMPLE = (PACKS / "example.lexgap").read_text(encoding="utf-8")
 
+#: LEXGAP_FUZZ_EXAMPLES runs every fuzz property longer (tests/test_hardening.py and
+#: tests/test_fuzz_facts.py read it too); see docs/security.rst.
 FUZZ = settings(
-    max_examples=200,
+    max_examples=int(os.environ.get("LEXGAP_FUZZ_EXAMPLES", "200")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
