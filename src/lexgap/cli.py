@@ -18,7 +18,6 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from lexgap.diagnostics import Diagnostic, LexgapError, Severity, UsageError
-from lexgap.span import Span
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,6 +128,15 @@ def cli() -> None:
     "--backend", default="native", show_default=True, type=click.Choice(["native", "durable"])
 )
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically).")
+@click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Read fact files with N processes (0: one per CPU); the output is the same.",
+)
 def check(
     pack: str,
     paths: Sequence[str],
@@ -139,6 +147,7 @@ def check(
     fail_on: str,
     backend: str,
     output: str | None,
+    jobs: int,
 ) -> None:
     """Evaluate PACK (a file or built-in pack name) for fact files or folders PATHS."""
     from lexgap.evaluate import evaluate
@@ -156,7 +165,11 @@ def check(
 
             hint = suggest(cid, known_ids)
             _usage(f"no criterion '{cid}' in pack {loaded.name}" + (f"; {hint}" if hint else ""))
-    jurisdictions = _load_paths(paths)
+    if jobs == 0:
+        from lexgap.batch import default_jobs
+
+        jobs = default_jobs()
+    jurisdictions = _load_paths(paths, jobs)
     _not_an_input(output, _input_files(loaded, jurisdictions))
     report = evaluate(loaded, jurisdictions, as_of=date, backend=backend)
     chosen = [
@@ -188,45 +201,10 @@ def _parse_only(only: str | None) -> set[str] | None:
     return chosen
 
 
-def _load_paths(paths: Sequence[str]) -> list[Any]:
-    from lexgap.diagnostics import FactsError
-    from lexgap.facts import load_jurisdiction, load_jurisdictions
+def _load_paths(paths: Sequence[str], jobs: int = 1) -> list[Any]:
+    from lexgap.batch import read_paths
 
-    out: list[Any] = []
-    problems: list[Diagnostic] = []
-    sources: dict[str, str] = {}
-    seen: set[str] = set()
-    for p in paths:
-        try:
-            if os.path.isdir(p):
-                loaded = load_jurisdictions(p)
-            elif os.path.exists(p):
-                loaded = [load_jurisdiction(p)]
-            else:
-                problems.append(
-                    Diagnostic("usage", f"no such file or folder: '{p}'", Span.point(p, 0, 0))
-                )
-                continue
-        except FactsError as err:
-            problems.extend(err.diagnostics)
-            sources.update(err.sources)
-            continue
-        for j in loaded:
-            if j.code in seen:
-                problems.append(
-                    Diagnostic(
-                        "duplicate-jurisdiction",
-                        f"jurisdiction {j.code} is given twice",
-                        Span.point(j.file, 1, 1),
-                    )
-                )
-                continue
-            seen.add(j.code)
-            out.append(j)
-    if problems:
-        raise FactsError(problems, sources)
-    # NOTE: by code, so reports are byte-identical whatever order the files are given in.
-    return sorted(out, key=lambda j: j.code)
+    return read_paths(paths, jobs)
 
 
 def _echo_text(text: str) -> None:
