@@ -694,23 +694,29 @@ def _describe(c: Criterion) -> str:
 
 
 def _connected_sets(
-    candidates: list[Criterion], shares: dict[str, set[str]], size: int
+    candidates: list[Criterion], neighbours: Callable[[int], list[int]], size: int
 ) -> Iterator[tuple[Criterion, ...]]:
     """Sets of ``size`` criteria connected by shared facts, each in pack order, smaller
-    sets first. Grown from connected sets one neighbour at a time, so a pack with many
-    criteria that share little costs little."""
-    order = {c.path: i for i, c in enumerate(candidates)}
-    layer: set[frozenset[str]] = {frozenset([c.path]) for c in candidates}
-    for _ in range(size - 1):
-        grown: set[frozenset[str]] = set()
-        for group in layer:
-            for p in group:
-                for q in shares[p]:
-                    if q not in group:
-                        grown.add(group | {q})
-        layer = grown
-    for group in sorted(layer, key=lambda g: sorted(order[p] for p in g)):
-        yield tuple(sorted((candidates[order[p]] for p in group), key=lambda c: order[c.path]))
+    sets first, in the order of their pack positions. Grown from each criterion one
+    neighbour at a time (neighbours after it only), so a pack with many criteria that share
+    little costs little.
+
+    NOTE: generated lazily, first criterion by first criterion: the caller stops after
+    MAX_CONFLICT_CHECKS sets, and 5,000 criteria that all read one fact have 12.5 million
+    pairs, which must not all be built first.
+    """
+    for first in range(len(candidates)):
+        layer: set[frozenset[int]] = {frozenset([first])}
+        for _ in range(size - 1):
+            layer = {
+                group | {m}
+                for group in layer
+                for k in group
+                for m in neighbours(k)
+                if m > first and m not in group
+            }
+        for group in sorted(layer, key=sorted):
+            yield tuple(candidates[k] for k in sorted(group))
 
 
 def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
@@ -721,15 +727,24 @@ def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
     var_sets = {c.path: analysis.criterion_vars(c) for c in candidates}
     def_sets = {c.path: analysis.criterion_defs(c) for c in candidates}
     inexact_sets = {c.path: analysis.criterion_inexact(c) for c in candidates}
-    shares: dict[str, set[str]] = {
-        c.path: {d.path for d in candidates if d is not c and var_sets[c.path] & var_sets[d.path]}
-        for c in candidates
-    }
+    readers: dict[str, list[int]] = {}
+    for k, c in enumerate(candidates):
+        for name in var_sets[c.path]:
+            readers.setdefault(name, []).append(k)
+    near: dict[int, list[int]] = {}
+
+    def neighbours(k: int) -> list[int]:
+        """Positions of the other criteria that read a fact criterion ``k`` reads."""
+        if k not in near:
+            found = {m for name in var_sets[candidates[k].path] for m in readers[name]}
+            near[k] = sorted(found - {k})
+        return near[k]
+
     conflicts: list[frozenset[str]] = []
     findings: list[Diagnostic] = []
     checked = 0
     for size in range(2, MAX_CONFLICT_SET + 1):
-        for combo in _connected_sets(candidates, shares, size):
+        for combo in _connected_sets(candidates, neighbours, size):
             paths = frozenset(c.path for c in combo)
             if any(k <= paths for k in conflicts):
                 continue  # NOTE: report minimal sets only.
