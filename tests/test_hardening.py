@@ -252,8 +252,9 @@ class TestPackLimits:
         assert report.results[0].message == str(10**780)
 
     def test_many_criteria(self) -> None:
-        """5,000 criteria, each in its own group, load, evaluate and render in linear time
-        (the HTML report's summaries were quadratic)."""
+        """5,000 criteria, each in its own group, load, evaluate, render and lint in linear
+        time (the HTML report's summaries were quadratic, and lint built every pair of
+        criteria that share a fact before its capped search)."""
         text = HEAD + "".join(
             f'criterion c{i} {{ title "t" group "g{i}" require a or n > {i} }}\n'
             for i in range(5000)
@@ -263,7 +264,9 @@ class TestPackLimits:
             report = lexgap.evaluate(pack, [jurisdiction(a=False, n=10)], as_of=AS_OF)
             for fmt in ("html", "csv"):
                 reporters.render(report, fmt)
+            findings = lint_pack(pack)
         assert len(report.results) == 5000
+        assert "conflict-search-incomplete" in {f.code for f in findings}
         assert [r.verdict.value for r in report.results[9:12]] == ["met", "gap", "gap"]
 
     def test_ten_megabyte_files(self, tmp_path: Path) -> None:
