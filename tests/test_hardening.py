@@ -694,6 +694,32 @@ class TestCommandLine:
             assert done.returncode == 2, done.stderr
             assert "Traceback" not in done.stderr + done.stdout
 
+    def test_file_names_that_are_not_utf8(self, hostile: dict[str, Path]) -> None:
+        """A fact file whose name is not UTF-8 (so Python holds it with lone surrogates)
+        is reported with the name escaped, to a file or to a strict stdout, not an
+        internal error."""
+        folder = hostile["gb"].parent
+        raw = os.fsencode(folder) + b"/bad\xffname.yaml"
+        try:
+            with open(raw, "wb") as handle:  # NOTE: a bytes path, on purpose
+                handle.write(hostile["gb"].read_bytes())
+        except OSError:
+            pytest.skip("this file system refuses names that are not UTF-8")
+        name, pack = os.fsdecode(raw), str(hostile["pack"])
+        for fmt in FORMATS:
+            out = folder / f"out.{fmt}"
+            code, _out, err = run_cli("check", pack, name, "--format", fmt, "-o", str(out))
+            assert code in (0, 1), err
+            out.read_text("utf-8")  # NOTE: strict: the report is valid UTF-8
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+        done = subprocess.run(
+            [sys.executable, "-m", "lexgap", "check", pack, name, "--format", "json"],
+            capture_output=True,
+            env=env,
+        )
+        assert done.returncode in (0, 1), done.stderr
+        assert b'"file": "' + os.fsencode(folder) + b'/bad\\udcffname.yaml"' in done.stdout
+
     def test_escapes_from_explained_facts_do_not_reach_the_terminal(
         self, hostile: dict[str, Path]
     ) -> None:

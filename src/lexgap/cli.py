@@ -64,7 +64,9 @@ def _load_pack(name: str) -> Any:
 
 def _write_output(text: str, output: str | None) -> None:
     if output is None or output == "-":
-        click.echo(text, nl=False)
+        # NOTE: as fileio does for files: a non-UTF-8 file name (lone surrogates) is
+        # shown escaped, whatever error handler the locale gave stdout.
+        click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
         return
     from lexgap.fileio import write_atomically
 

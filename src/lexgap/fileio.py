@@ -48,7 +48,9 @@ def write_atomically(path: str | os.PathLike[str], text: str, *, overwrite: bool
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        # NOTE: a file name that is not UTF-8 reaches reports as lone surrogates
+        # (surrogateescape); they are written as \udcff escapes, not refused mid-write.
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
