@@ -1054,3 +1054,37 @@ def test_byte_mutated_pack_files_load_or_fail_cleanly(noise: bytes, where_: int)
             return
         with contextlib.suppress(lexgap.FactsError):
             everything(pack, FUZZ_FACTS)
+
+
+CLI_FUZZ = settings(FUZZ, max_examples=max(10, FUZZ.max_examples // 3))
+
+
+@CLI_FUZZ
+@given(mutated_example())
+def test_cli_on_mutated_packs_never_fails_internally(text: str) -> None:
+    """check, explain, report, lint and fmt on a mutated pack: a result or a clear error
+    (status 0, 1 or 2), never an internal error (3) or a traceback."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        pack = base / "example.lexgap"
+        pack.write_text(text, encoding="utf-8")
+        (base / "vocabulary.lexgap").write_bytes(
+            (Path(EXAMPLE_FILE).parent / "vocabulary.lexgap").read_bytes()
+        )
+        gb = base / "gb.yaml"
+        gb.write_text(EXAMPLE_FACTS, encoding="utf-8")
+        for args in (
+            ["check", str(pack), str(gb), "--format", "json", "--as-of", "2025-01-01"],
+            ["explain", str(pack), str(gb), "cta.takedown_period"],
+            ["report", str(gb), "--pack", str(pack), "-o", str(base / "out")],
+            ["lint", str(pack)],
+            ["fmt", str(pack)],
+            ["test", str(pack)],
+        ):
+            code, _out, err = run_cli(*args)
+            assert code in (0, 1, 2), (args, err)
+            assert "internal error" not in err and "Traceback" not in err
+            if code == 2:
+                assert re.search(r"error\[[a-z-]+\]", err), err
