@@ -797,9 +797,13 @@ def jurisdiction_from_mapping(data: Mapping[str, Any], source: str = "<mapping>"
     """Build a jurisdiction from plain Python data shaped like a fact file.
 
     For tools that keep facts in their own database: the same validation and messages as
-    a file. Values are bools, ints, Decimals, dates, strings and lists; ``None`` means
-    unknown. Strings count as quoted text, so ``"18"`` is not a number, while enum
-    members, dates and durations may be given as strings (``"ratified"``, ``"24h"``).
+    a file. Values are bools, ints, Decimals (and floats), dates, strings and lists;
+    ``None`` means unknown as a fact's value, and not given for ``reviewed``, ``note``,
+    ``since``, ``until`` and ``source``. Strings count as quoted text, so ``"18"`` is not
+    a number, while enum members, dates and durations may be given as strings
+    (``"ratified"``, ``"24h"``). Data a file could not hold (integers of more than 40
+    digits, text that is not valid Unicode, nesting deeper than 100 levels or a list that
+    contains itself, other types) is a :class:`~lexgap.diagnostics.FactsError`.
     """
     mark = yaml.Mark(source, 0, 0, 0, None, None)  # type: ignore[arg-type]
     return _read_node(_node_from_python(data, mark), source, None)
