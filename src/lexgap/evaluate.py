@@ -8,6 +8,7 @@ environment that all of that jurisdiction's results share.
 from __future__ import annotations
 
 import datetime
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -23,10 +24,13 @@ from lexgap.facts import (
 )
 from lexgap.model import Pack
 from lexgap.native import Program
-from lexgap.results import Context, Report, Result, Verdict, verdict_of
+from lexgap.results import Context, Report, Result, Verdict
 from lexgap.types import Value
 
 BACKENDS = ("native", "durable")
+
+#: The native program's verdicts as Verdict members (see Program.verdicts).
+_VERDICT_LABELS = (Verdict.MET, Verdict.GAP, Verdict.UNKNOWN, Verdict.NOT_APPLICABLE)
 
 JurisdictionLike = Jurisdiction | str | os.PathLike[str]
 
@@ -120,8 +124,9 @@ def _resolve(items: Iterable[JurisdictionLike]) -> list[Jurisdiction]:
     return out
 
 
-def _native_results(program: Program, context: Context) -> list[Result]:
-    return [Result(context, i, verdict_of(v)) for i, v in enumerate(program.verdicts(context.env))]
+def _results(context: Context, verdicts: list[Verdict]) -> Iterator[Result]:
+    """One Result per verdict, in order (``map`` over the class: the hot path)."""
+    return map(Result, itertools.repeat(context), range(len(verdicts)), verdicts)
 
 
 def iter_jurisdictions(
@@ -164,8 +169,7 @@ def evaluate_iter(
     program = program_for(pack)
     for jurisdiction in iter_jurisdictions(jurisdictions):
         context = bind(program, jurisdiction, date)
-        for i, v in enumerate(decide(context)):
-            yield Result(context, i, v)
+        yield from _results(context, decide(context))
 
 
 def evaluate(
@@ -191,7 +195,7 @@ def evaluate(
         except FactsError as err:
             problems.extend(err.diagnostics)
             continue
-        results.extend(Result(context, i, v) for i, v in enumerate(decide(context)))
+        results.extend(_results(context, decide(context)))
     if problems:
         raise FactsError(problems)
     return Report(pack, tuple(resolved), date, tuple(results), backend)
@@ -212,7 +216,7 @@ def _backend(pack: Pack, backend: str) -> Any:
     """A function from a bound context to the list of verdicts."""
     if backend == "native":
         program = program_for(pack)
-        return lambda ctx: [verdict_of(v) for v in program.verdicts(ctx.env)]
+        return lambda ctx: program.verdicts(ctx.env, _VERDICT_LABELS)
     if backend == "durable":
         from lexgap.backends.durable import durable_decider
 

@@ -32,6 +32,9 @@ _CMP: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 MET, GAP, UNKNOWN, NOT_APPLICABLE = "met", "gap", "unknown", "not_applicable"
+#: What :meth:`Program.verdicts` returns for met, gap, unknown and not applicable.
+Labels = tuple[Any, Any, Any, Any]
+LABELS: Labels = (MET, GAP, UNKNOWN, NOT_APPLICABLE)
 
 
 class Program:
@@ -60,17 +63,22 @@ class Program:
         for slot, fn in self.def_fns:
             env[slot] = fn(env)
 
-    def verdicts(self, env: list[Any]) -> list[str]:
-        out: list[str] = []
+    def verdicts(self, env: list[Any], labels: Labels = LABELS) -> list[Any]:
+        """Every criterion's verdict in pack order, as ``labels`` (the strings by default).
+
+        NOTE: the evaluator passes the Verdict members, so no second pass maps strings.
+        """
+        met, gap, unknown, not_applicable = labels
+        out: list[Any] = []
         append = out.append
         for applies, require in self.criteria:
             if applies is not None:
                 a = applies(env)
                 if a is not True:
-                    append(NOT_APPLICABLE if a is False else UNKNOWN)
+                    append(not_applicable if a is False else unknown)
                     continue
             r = require(env)
-            append(MET if r is True else GAP if r is False else UNKNOWN)
+            append(met if r is True else gap if r is False else unknown)
         return out
 
     def value(self, node: ir.Expr, env: list[Any]) -> Value:
@@ -150,13 +158,15 @@ class Program:
                 i, c = self.slot(node.left), node.right.value
                 if c is None:
                     return lambda env: None
-
-                def fact_vs_const(env: list[Any]) -> Any:
-                    v = env[i]
-                    return None if v is None else cmp(v, c)
-
-                return fact_vs_const
+                return _FACT_VS_CONST[op](i, c)
             return _strict2(cmp, self.compile(node.left), self.compile(node.right))
+        if (
+            op in ("in", "notin")
+            and isinstance(node.left, ir.FactRef | ir.DefRef)
+            and isinstance(node.right, ir.Const)
+            and isinstance(node.right.value, tuple)
+        ):
+            return _fact_in_const(self.slot(node.left), node.right.value, op == "notin")
         left, right = self.compile(node.left), self.compile(node.right)
         if op in ("in", "notin"):
             negate = op == "notin"
@@ -188,6 +198,83 @@ class Program:
 
             return contains
         return _strict2(_arith(op, node), left, right)
+
+
+# NOTE: one closure per operator with the comparison written out: this is the commonest
+# leaf of every pack, and an inline operator is cheaper than calling operator.ge.
+def _eq(i: int, c: Any) -> Fn:
+    def fact_eq_const(env: list[Any]) -> Any:
+        v = env[i]
+        return None if v is None else v == c
+
+    return fact_eq_const
+
+
+def _ne(i: int, c: Any) -> Fn:
+    def fact_ne_const(env: list[Any]) -> Any:
+        v = env[i]
+        return None if v is None else v != c
+
+    return fact_ne_const
+
+
+def _lt(i: int, c: Any) -> Fn:
+    def fact_lt_const(env: list[Any]) -> Any:
+        v = env[i]
+        return None if v is None else v < c
+
+    return fact_lt_const
+
+
+def _le(i: int, c: Any) -> Fn:
+    def fact_le_const(env: list[Any]) -> Any:
+        v = env[i]
+        return None if v is None else v <= c
+
+    return fact_le_const
+
+
+def _gt(i: int, c: Any) -> Fn:
+    def fact_gt_const(env: list[Any]) -> Any:
+        v = env[i]
+        return None if v is None else v > c
+
+    return fact_gt_const
+
+
+def _ge(i: int, c: Any) -> Fn:
+    def fact_ge_const(env: list[Any]) -> Any:
+        v = env[i]
+        return None if v is None else v >= c
+
+    return fact_ge_const
+
+
+_FACT_VS_CONST: dict[str, Callable[[int, Any], Fn]] = {
+    "==": _eq,
+    "!=": _ne,
+    "<": _lt,
+    "<=": _le,
+    ">": _gt,
+    ">=": _ge,
+}
+
+
+def _fact_in_const(i: int, items: tuple[Any, ...], negate: bool) -> Fn:
+    """``fact in [constants]`` (or ``not in``): the list is known, so only the fact can be
+    unknown; an ``unknown`` item makes a value not found in the rest unknown."""
+    has_unknown = None in items
+    found, absent = (not negate), negate
+
+    def fact_in_const(env: list[Any]) -> Any:
+        v = env[i]
+        if v is None:
+            return None
+        if v in items:
+            return found
+        return None if has_unknown else absent
+
+    return fact_in_const
 
 
 def _strict2(fn: Callable[[Any, Any], Any], left: Fn, right: Fn) -> Fn:
