@@ -50,9 +50,8 @@ def _prepare(program: Program, jurisdiction: Jurisdiction) -> Any:
     NOTE: cached on the jurisdiction and keyed by the program object, so evaluating the
     same files at many dates, or many times, types each value once (the hot path).
     """
-    key = ("bind", id(program))
-    cached = jurisdiction.cache.get(key)
-    if cached is not None and cached[0] is program:
+    cached = jurisdiction.cache.get(program)
+    if cached is not None:
         return cached
     base: list[Any] = [None] * program.size
     static_entries: dict[str, FactValue] = {}
@@ -77,23 +76,25 @@ def _prepare(program: Program, jurisdiction: Jurisdiction) -> Any:
     if problems:
         raise FactsError(problems)
     cached = (program, base, static_entries, timed)
-    jurisdiction.cache[key] = cached
+    jurisdiction.cache[program] = cached
     return cached
 
 
 def bind(program: Program, jurisdiction: Jurisdiction, as_of: datetime.date) -> Context:
     """Type the jurisdiction's facts in force at ``as_of`` into an environment."""
-    _, base, static_entries, timed = _prepare(program, jurisdiction)
-    env = list(base)
-    entries = dict(static_entries) if timed else static_entries
-    for slot, path, fact_entries, values in timed:
-        for entry, value in zip(fact_entries, values, strict=True):
-            if entry.in_force(as_of):
-                env[slot] = value
-                entries[path] = entry
-                break
+    _, base, entries, timed = _prepare(program, jurisdiction)
+    env = base.copy()
+    if timed:
+        entries = dict(entries)
+        for slot, path, fact_entries, values in timed:
+            for entry, value in zip(fact_entries, values, strict=True):
+                if entry.in_force(as_of):
+                    env[slot] = value
+                    entries[path] = entry
+                    break
     env[program.as_of_slot] = as_of
-    program.fill_definitions(env)
+    if program.def_fns:
+        program.fill_definitions(env)
     return Context(program, jurisdiction, as_of, env, entries)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import functools
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -56,6 +55,10 @@ class FactUse:
 class Context:
     """One jurisdiction evaluated at one date: the environment all its results share."""
 
+    # NOTE: slots, as for Result: one Context per jurisdiction is made on the hot path.
+    __slots__ = ("_explainer", "as_of", "entries", "env", "jurisdiction", "program")
+    _explainer: Explainer
+
     def __init__(
         self,
         program: Program,
@@ -70,9 +73,14 @@ class Context:
         self.env = env
         self.entries = entries
 
-    @functools.cached_property
+    @property
     def explainer(self) -> Explainer:
-        return Explainer(self.program, self.env, self.show_fact)
+        """The explanations of this environment's results (made on first use, then kept)."""
+        try:
+            return self._explainer
+        except AttributeError:
+            self._explainer = Explainer(self.program, self.env, self.show_fact)
+            return self._explainer
 
     def show_fact(self, path: str, value: Value, type_: Type, quote: bool) -> str:
         entry = self.entries.get(path)
