@@ -47,6 +47,7 @@ HERE = Path(__file__).resolve().parent
 DOCS_FIGURES = ROOT / "docs" / "guides" / "performance-figures.inc"
 AS_OF = datetime.date(2025, 1, 1)
 FORMATS = ("text", "json", "markdown", "html", "junit", "csv")
+ESCAPED_DASHES = "-\\-"
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,8 @@ class Table:
 def ms(seconds: float | None) -> str:
     if seconds is None:
         return "n/a"
+    if seconds < 0.001:
+        return f"{seconds * 1000:.2f}"
     return f"{seconds * 1000:,.1f}" if seconds < 10 else f"{seconds * 1000:,.0f}"
 
 
@@ -219,7 +222,7 @@ def machine() -> list[tuple[str, str]]:
 
 
 def section_import(repeat: int = 7) -> Table:
-    table = Table("import lexgap", ["what", "ms (best of 7)", "loaded durable_rules/hypothesis"])
+    table = Table("import lexgap", ["what", "ms (best of 7)", "heavy modules imported"])
     heavy = ("durable_rules", "durable", "hypothesis", "lark", "yaml", "rich", "click")
     probes = {
         "import lexgap": "import lexgap",
@@ -244,11 +247,11 @@ def section_import(repeat: int = 7) -> Table:
             times.append(t)
             loaded = set(mods)
         found = sorted(loaded & set(heavy))
-        table.add(label, ms(min(times)), ", ".join(found) or "none of lark, yaml, ... either")
+        table.add(label, ms(min(times)), ", ".join(found) or "none")
     table.notes.append(
-        "Wall time of the import statement in a fresh interpreter (interpreter start-up not "
-        "included). The third column lists which of durable_rules, hypothesis, lark, yaml, "
-        "rich and click were imported."
+        "Wall time of the statements in a fresh interpreter (its start-up not included); "
+        "heavy modules: which of durable_rules, hypothesis, lark, yaml, rich and click "
+        "were imported."
     )
     return table
 
@@ -280,7 +283,7 @@ def section_load_pack(sizes: Sizes, tmp: Path) -> Table:
         lexgap.load_pack(path)
         warm = best_of(lambda p=path: lexgap.load_pack(p))
         lines = path.read_text(encoding="utf-8").count("\n")
-        table.add(n, f"{lines:,}", ms(cold), ms(warm), f"{warm / n * 1e6:,.0f}")
+        table.add(f"{n:,}", f"{lines:,}", ms(cold), ms(warm), f"{warm / n * 1e6:,.0f}")
     table.notes.append(
         "Cold: the first load_pack in a fresh interpreter, which imports the parser and builds "
         "the grammar (about 0.3 s of it). Warm: best of 3 in a process that has loaded a pack."
@@ -368,7 +371,9 @@ def section_scaling(sizes: Sizes) -> Table:
             elif n > sizes.durable_max:
                 t_durable = "-"
             else:
-                out = child(["--worker", "lexgap-durable", str(n_c), str(n_j)], sizes.timeout)
+                out = child(
+                    ["--worker", "lexgap-durable", str(n_c), str(n_j)], min(sizes.timeout, 120)
+                )
                 if "error" in out:
                     t_durable = out["error"]
                 elif out["digest"] != digest(expected):
@@ -392,8 +397,8 @@ def section_scaling(sizes: Sizes) -> Table:
         "Native: best of 3 with the pack compiled and each jurisdiction's fact values already "
         "typed (a warm run, as the hand-written Python gets its values parsed); cold: the first "
         "evaluation of those jurisdictions, which types every value. Durable: lexgap's "
-        f"durable-rules backend, warm, in a child process, up to {sizes.durable_max:,} results "
-        "(- : not run at this size)."
+        "durable-rules backend, warm, in a child process allowed 120 s, up to "
+        f"{sizes.durable_max:,} results (- : not run at this size)."
     )
     if not durable:
         table.notes.append(
@@ -491,8 +496,12 @@ def section_memory(sizes: Sizes, folders: dict[int, Path], pack_path: Path) -> T
         table.add(f"{n:,}", f"{peak_iter / 1e6:.1f}", f"{peak_all / 1e6:.1f}", f"{count:,}")
     table.notes.append(
         "Peak memory allocated while going through every result of a folder of fact files "
-        f"({sizes.folder_criteria}-criterion pack), measured with tracemalloc: "
-        "``evaluate_iter`` keeps one file at a time, ``evaluate`` keeps the whole report."
+        f"({sizes.folder_criteria}-criterion pack), measured with tracemalloc after a first "
+        "file (imports, compiling the pack). ``evaluate_iter`` holds one file and its results "
+        "at a time; what grows with the folder is its sorted list of file names. The floor of "
+        "about 10 MB is one transient buffer: ``load_jurisdiction`` reads up to the 10 MB "
+        "file-size limit in one call, which allocates that much (but touches little of it) "
+        "for every file. ``evaluate`` keeps the whole report."
     )
     return table
 
@@ -539,7 +548,7 @@ def section_jobs(sizes: Sizes, folder: Path, pack_path: Path) -> Table:
     n = sizes.jobs_folder
     table = Table(
         f"lexgap check --jobs: {n:,} fact files, --format csv",
-        ["--jobs", "wall s", "output"],
+        ["jobs", "wall s", "output"],
     )
     outputs: dict[int, bytes] = {}
     for jobs in sorted({1, 2, usable or 1}):
@@ -553,12 +562,14 @@ def section_jobs(sizes: Sizes, folder: Path, pack_path: Path) -> Table:
         subprocess.run(args, check=True, capture_output=True)
         wall = time.perf_counter() - start
         outputs[jobs] = out_file.read_bytes()
-        same = "identical to --jobs 1" if outputs[jobs] == outputs[1] else "DIFFERENT"
+        same = "identical to 1 job" if outputs[jobs] == outputs[1] else "DIFFERENT"
         table.add(jobs, f"{wall:.2f}", "-" if jobs == 1 else same)
     table.notes.append(
         "The whole command in a fresh process (start-up, pack, reading the files, evaluating, "
-        f"writing the report), on {usable} usable CPUs; --jobs reads the fact files in "
-        "parallel, evaluation and the report stay in the main process."
+        f"writing the report), on {usable} usable CPUs. --jobs reads the fact files in worker "
+        "processes, but the main process still rebuilds every jurisdiction it receives "
+        "(unpickling costs about half as much as reading the file) and then evaluates and "
+        "renders alone, so the gain is bounded; it is larger for long fact files."
     )
     return table
 
@@ -681,9 +692,11 @@ def write_docs(path: Path, info: list[tuple[str, str]], tables: list[Table], qui
     ]
     lines += [f":{key}: {value}" for key, value in info]
     for table in tables:
-        lines += ["", f".. rubric:: {table.title}", "", table.rst()]
+        # NOTE: an escaped hyphen keeps Sphinx from typesetting "--jobs" with a dash.
+        title = table.title.replace("--", ESCAPED_DASHES)
+        lines += ["", f".. rubric:: {title}", "", table.rst()]
         for note in table.notes:
-            lines += ["", note]
+            lines += ["", note.replace("--", ESCAPED_DASHES)]
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
 
