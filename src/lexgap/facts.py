@@ -562,6 +562,11 @@ def _compose(text: str, file: str) -> yaml.Node | None:
         mark = err.problem_mark or err.context_mark
         span = Span.point(file, mark.line + 1, mark.column + 1) if mark else Span.point(file, 1, 1)
         problem = err.problem or "not valid YAML"
+        if "nesting depth" in problem:
+            # libyaml 0.2.6 and later (in PyYAML 6.0.3+ wheels) stop deep nesting in their
+            # scanner, which reads ahead of lexgap's own depth check: the same limit, one code.
+            msg = f"values are nested more than {MAX_DEPTH} levels deep"
+            raise FactsError([Diagnostic("too-deep", msg, span)], {file: text}) from None
         raise FactsError(
             [Diagnostic("yaml-syntax", f"not valid YAML: {problem}", span)], {file: text}
         ) from None
