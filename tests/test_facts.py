@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import lexgap
-from lexgap.types import DURATION, BoolType, EnumType
+from lexgap.types import DURATION, BoolType, EnumType, ListType, StringType
 
 HEAD = "jurisdiction: GB\nname: United Kingdom\n"
 
@@ -17,6 +17,10 @@ def load(text: str, tmp_path: Path, name: str = "j.yaml") -> lexgap.Jurisdiction
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return lexgap.load_jurisdiction(path)
+
+
+def lexgap_list_of_strings() -> ListType:
+    return ListType(StringType())
 
 
 def error(text: str, tmp_path: Path) -> lexgap.Diagnostic:
@@ -46,6 +50,22 @@ class TestFormat:
             '{"jurisdiction": "FR", "name": "France", "facts": {"a.b": false}}', tmp_path, "f.json"
         )
         assert j.value_at("a.b", BoolType(), datetime.date.today())[0] is False
+
+    def test_json_states_unknown_as_a_string(self, tmp_path: Path) -> None:
+        """In JSON (which has no unquoted text) "unknown" states a fact as not known, as a
+        bare value or a metadata value, for every type; in YAML quoted "unknown" is text."""
+        j = load(
+            '{"jurisdiction": "FR", "name": "France", "facts": {"a.b": "unknown",'
+            ' "c.d": {"value": "unknown", "since": "2020-01-01"}, "e.f": "unknown"}}',
+            tmp_path,
+            "f.json",
+        )
+        day = datetime.date(2025, 1, 1)
+        assert j.value_at("a.b", BoolType(), day)[0] is None
+        assert j.value_at("c.d", lexgap_list_of_strings(), day)[0] is None
+        assert j.value_at("e.f", StringType(), day)[0] is None
+        y = load(HEAD + 'facts:\n  e.f: "unknown"\n', tmp_path)
+        assert y.value_at("e.f", StringType(), day)[0] == "unknown"
 
     def test_unknown_and_missing_are_unknown(self, tmp_path: Path) -> None:
         """A fact stated as unknown, or not stated, has no value."""

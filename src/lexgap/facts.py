@@ -260,8 +260,11 @@ def display(raw: Raw, value: Value, type_: Type, *, quote: bool = True) -> str:
 
 
 class _Reader:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, *, json: bool = False) -> None:
         self.file = file
+        # NOTE: JSON has no unquoted text, so in a JSON file "unknown" (quoted) is how a
+        # fact is stated as not known; in YAML only a plain `unknown` is.
+        self.json = json
         self.problems: list[Diagnostic] = []
         self.seen: set[int] = set()
 
@@ -331,7 +334,9 @@ class _Reader:
     def raw(self, node: yaml.Node) -> Raw:
         span = self.span(node)
         if isinstance(node, yaml.ScalarNode):
-            plain = node.style in (None, "")
+            plain = node.style in (None, "") or (
+                self.json and node.style == '"' and node.value == "unknown"
+            )
             if _is_written_null(node):
                 return Raw("null", span=span)
             return Raw("scalar", str(node.value), plain, span=span)
@@ -606,7 +611,10 @@ def parse_jurisdiction(text: str, file: str = "<string>") -> Jurisdiction:
 
 def _read_node(node: yaml.Node, file: str, text: str | None) -> Jurisdiction:
     sources = {file: text} if text is not None else {}
-    reader = _Reader(file)
+    json = text is not None and (
+        file.lower().endswith(".json") or text.lstrip().startswith(("{", "["))
+    )
+    reader = _Reader(file, json=json)
     reader.visit(node)
     fields = reader.mapping(node, "the file")
     if fields is None:
