@@ -219,9 +219,8 @@ class Oracle:
             key = "as_of" if isinstance(n, ast.AsOf) else getattr(n, "path", None)
             if isinstance(n, ast.AsOf | ast.Name) and (
                 key == "as_of" or key in self.facts or key in self.defs
-            ):
-                if key not in names:
-                    names.append(key)  # type: ignore[arg-type]
+            ) and key not in names:
+                names.append(key)  # type: ignore[arg-type]
         parts = []
         for key in names:
             if key == "as_of":
