@@ -45,3 +45,28 @@ def test_a_disagreement_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(durable.DurableProgram, "decide", wrong)
     with pytest.raises(AssertionError, match="backends disagree"):
         assert_backends_agree(pack, [j], datetime.date(2025, 1, 1))
+
+
+@pytest.mark.parametrize("backend", ["native", "durable"])
+def test_an_unknown_list_item_makes_not_found_unknown(backend: str) -> None:
+    """`x in [a, unknown]`, `x not in [...]` and `[a, unknown] contains x`: true (or false
+    for `not in`) when x is a known item, unknown when it is not (the unknown item might be
+    x), on both backends; without an unknown item, not found is false."""
+    pack = lexgap.parse_pack(
+        'pack p { title "p" }\nfact e: enum(x, y)\nfact s: string\n'
+        'criterion c.in { title "in" require e in [x, unknown] }\n'
+        'criterion c.notin { title "not in" require e not in [x, unknown] }\n'
+        'criterion c.contains { title "contains" require [x, unknown] contains e }\n'
+        'criterion c.string { title "string" require s in ["a", unknown] }\n'
+        'criterion c.plain { title "plain" require [x] contains e }\n'
+    )
+
+    def verdicts(e: str, s: str) -> list[str]:
+        j = lexgap.jurisdiction_from_mapping(
+            {"jurisdiction": "XA", "name": "A", "facts": {"e": e, "s": s}}
+        )
+        report = lexgap.evaluate(pack, [j], as_of=datetime.date(2025, 1, 1), backend=backend)
+        return [r.verdict.value for r in report.results]
+
+    assert verdicts("x", "a") == ["met", "gap", "met", "met", "met"]
+    assert verdicts("y", "b") == ["unknown", "unknown", "unknown", "unknown", "gap"]

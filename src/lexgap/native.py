@@ -194,7 +194,10 @@ class Program:
                 b = right(env)
                 if b is None:
                     return None
-                return b in items
+                if b in items:
+                    return True
+                # NOTE: as for `in`: an `unknown` item might be the value looked for
+                return None if None in items else False
 
             return contains
         return _strict2(_arith(op, node), left, right)

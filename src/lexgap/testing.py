@@ -309,6 +309,11 @@ class _Exprs:
         t = self.comparable_type()
         left = self.ref(t) if isinstance(t, EnumType) else self.of(t, depth)
         items = [_constant(d, t) for _ in range(d(st.integers(1, 3)))]
+        if d(st.integers(0, 3)) == 0:
+            # NOTE: an `unknown` item makes "not found" unknown, a case of its own
+            items.insert(d(st.integers(0, len(items))), "unknown")
+        if d(st.integers(0, 3)) == 0:
+            return f"([{', '.join(items)}] contains {left})"
         return f"({left} {word} [{', '.join(items)}])"
 
 

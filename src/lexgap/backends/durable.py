@@ -164,7 +164,9 @@ class DurableProgram:
             self._criterion(index, criterion.applies, criterion.require)
         # Every fact must reach some node of the network or durable-rules refuses the whole
         # batch; this rule waits for a fact that never exists, so it sees all and fires never.
-        self._add([{"t": "never"}, {"$or": [{"t": "v"}, {"t": "i"}, {"t": "b"}]}], _never)
+        self._add(
+            [{"t": "never"}, {"$or": [{"t": "v"}, {"t": "i"}, {"t": "u"}, {"t": "b"}]}], _never
+        )
         self.name = f"lexgap_{next(_names)}_{abs(hash(pack.name)) % 10**8}"
         self._ruleset = engine.Ruleset(self.name, _NoHost(), self.rules)
         self._sessions = itertools.count(1)
@@ -182,8 +184,16 @@ class DurableProgram:
             if value is not None:
                 fact["v"] = encode(value)
                 if is_list:
-                    seen = {json.dumps(encode(x)): encode(x) for x in value}  # type: ignore[union-attr]
+                    seen = {
+                        json.dumps(encode(x)): encode(x)
+                        for x in value  # type: ignore[union-attr]
+                        if x is not None
+                    }
                     items.extend({"t": "i", "n": number, "x": x} for x in seen.values())
+                    if None in value:  # type: ignore[operator]
+                        # NOTE: an `unknown` list item (`x in [a, unknown]`) is a fact of
+                        # its own kind, so the network can tell "not found" from "might be"
+                        items.append({"t": "u", "n": number})
             facts.append(fact)
         with self._lock:
             sid = str(next(self._sessions))
@@ -365,10 +375,15 @@ class DurableProgram:
             self._add(
                 [_fact("v", lst, _KNOWN), _fact("i", lst, {"x": value})], self._emit(out, yes)
             )
-            self._add(
-                [_fact("v", lst, _KNOWN), {"$none": _fact("i", lst, {"x": value})}],
-                self._emit(out, no),
-            )
+            for unknown_item, truth in ((False, no), (True, "U")):
+                self._add(
+                    [
+                        _fact("v", lst, _KNOWN),
+                        {"$none": _fact("i", lst, {"x": value})},
+                        _unknown_item(lst, present=unknown_item),
+                    ],
+                    self._emit(out, truth),
+                )
             return out
         e = self._term(element)
         self._add([_fact("v", e, _UNKNOWN), _fact("v", lst)], self._emit(out, "U"))
@@ -382,14 +397,16 @@ class DurableProgram:
             ],
             self._emit(out, yes),
         )
-        self._add(
-            [
-                _fact("v", e, _KNOWN),
-                _fact("v", lst, _KNOWN),
-                {"$none": _fact("i", lst, {"x": element_value})},
-            ],
-            self._emit(out, no),
-        )
+        for unknown_item, truth in ((False, no), (True, "U")):
+            self._add(
+                [
+                    _fact("v", e, _KNOWN),
+                    _fact("v", lst, _KNOWN),
+                    {"$none": _fact("i", lst, {"x": element_value})},
+                    _unknown_item(lst, present=unknown_item),
+                ],
+                self._emit(out, truth),
+            )
         return out
 
     def _not(self, operand: int) -> int:
@@ -425,6 +442,12 @@ class DurableProgram:
         self._add([_fact(b, left, {b: other}), _fact(b, right, {b: "U"})], self._emit(out, "U"))
         self._add([_fact(b, left, {b: "U"}), _fact(b, right, not_dominant)], self._emit(out, "U"))
         return out
+
+
+def _unknown_item(lst: int, *, present: bool) -> Pattern:
+    """The list term ``lst`` has (or has no) ``unknown`` item."""
+    pattern = _fact("u", lst)
+    return pattern if present else {"$none": pattern}
 
 
 def _never(_c: Any) -> None:  # pragma: no cover - the sink rule cannot fire
