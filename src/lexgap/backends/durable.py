@@ -9,8 +9,9 @@ is a fact ``{"t": "b", "n": number, "b": "T" | "F" | "U"}`` that only rule firin
 assert. Leaves are *value terms*: facts in force at ``as_of``, constants, definitions of
 non-boolean type and arithmetic over them; their values (computed by lexgap's shared
 typing code, the same values the explanations show) are asserted as
-``{"t": "v", "n": number, "v": value}`` with ``v`` absent when the value is unknown, and a
-list's items as ``{"t": "i", "n": number, "x": item}``. Then:
+``{"t": "v", "n": number, "v": value}`` with ``v`` absent when the value is unknown, a
+list's items as ``{"t": "i", "n": number, "x": item}`` and an ``unknown`` item of a list
+literal as ``{"t": "u", "n": number}``. Then:
 
 * comparisons, ``in``/``contains`` and ``known`` are rules whose conditions test those
   facts (``$lt``, ``$eq``, ``$ex``/``$nex``, joins between two terms, ``none`` for a
