@@ -159,3 +159,20 @@ def test_the_cases_cover_every_verdict_and_atom_kind() -> None:
         "law.csam.ai_generated (law.csam.ai_generated = true)",
     ):
         assert needle in because
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"), [("48h", "48h"), ("2d", "2d"), ("PT48H", "2d"), ("PT36H", "36h")]
+)
+def test_durations_are_shown_as_written_or_iso_in_the_largest_unit(
+    written: str, shown: str
+) -> None:
+    """because and message keep a duration literal's spelling; ISO 8601 is shown in the
+    rule language's form, in the largest whole unit (docs/facts.rst, Units)."""
+    pack = lexgap.parse_pack(
+        'pack p { title "p" }\nfact d: duration\n'
+        'criterion c { title "c" require d <= 24h gap "It is {d}." }\n'
+    )
+    j = lexgap.parse_jurisdiction(f"jurisdiction: XA\nname: A\nfacts:\n  d: {written}\n")
+    (r,) = lexgap.evaluate(pack, [j], as_of=D(2025, 1, 1)).results
+    assert (r.because, r.message) == ([f"d <= 24h (d = {shown})"], f"It is {shown}.")
