@@ -13,7 +13,8 @@ the shared data folder and writes ``jurisdictions/<iso2>.yaml``:
 The script is idempotent; ``--check`` writes nothing and exits 1 if any file would change.
 
 House rule: never guess a legal fact. A fact is written only with the dataset row as its
-``source``; ``since`` only where a full date is sourced; ``treaty.lanzarote`` only for the
+``source``; ``since`` only where a full date is sourced (for ``ratified`` always the date
+of ratification or accession, never the later date of entry into force); ``treaty.lanzarote`` only for the
 listed parties, because the data README says the complete chart of signatures and
 ratifications was not found (so a state missing from the list is unknown, not
 ``not_signed``).
@@ -360,8 +361,12 @@ def lanzarote_fact(row: dict[str, str]) -> Fact:
             why += f" (entry into force {eif})"
         why += "."
     elif eif:
-        since, why = eif, ("Full ratification date not sourced; since = date of entry into "
-                           "force for this party.")
+        # NOTE: the date of entry into force is not the date of ratification (it follows
+        # it by months), and ``since`` of a "ratified" value means the date of
+        # ratification/accession everywhere else (OPSC via verdragen.nl, and the data's
+        # own ratification_or_accession_date column). So it stays in the note only.
+        since, why = None, (f"Full ratification date not sourced, so no since (entry into "
+                            f"force for this party: {eif}).")
     else:
         since, why = None, "No full date sourced, so no since."
     if sig and rat and sig < rat:

@@ -191,3 +191,16 @@ class TestExplainAndTest:
         assert out.returncode == 1
         assert "0 passed, 1 failed" in out.stdout
         assert "cta.takedown_period expected met, got not_applicable" in out.stdout
+
+    def test_shipped_rules_glob_skips_the_vocabulary(self) -> None:
+        """`lexgap test rules/*.lexgap` runs every pack and skips the shared vocabulary."""
+        rules = Path(__file__).resolve().parent.parent / "rules"
+        files = sorted(str(p) for p in rules.glob("*.lexgap"))
+        assert any(f.endswith("vocabulary.lexgap") for f in files)
+        out = lexgap("test", *files)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "vocabulary.lexgap: no pack declaration" in out.stderr
+        assert " 0 failed" in out.stdout
+        # On its own the vocabulary is still reported as not a pack.
+        alone = lexgap("test", str(rules / "vocabulary.lexgap"))
+        assert alone.returncode != 0 and "missing-pack" in alone.stdout + alone.stderr

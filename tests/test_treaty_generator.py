@@ -95,9 +95,10 @@ def test_fact_values(env):
     assert gb["treaty.opsc"]["source"] == SRC
     lz = gb["treaty.lanzarote"]
     assert lz["value"] == "ratified"
-    # ratification date is ambiguous -> falls back to entry into force, said in the note
-    assert lz["since"] == dt.date(2018, 10, 1)
-    assert "entry into force" in lz["note"]
+    # ratification date is ambiguous -> no since; the entry into force is only in the note
+    # (it is not the date of ratification, which since means for a "ratified" value)
+    assert "since" not in lz
+    assert "entry into force for this party: 2018-10-01" in lz["note"]
     assert lz["source"] == 'https://example.org/uk "quoted" \\ path'  # escaping round-trips
 
     af = load(out / "af.yaml")["facts"]["treaty.opsc"]
