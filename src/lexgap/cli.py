@@ -65,8 +65,12 @@ def _load_pack(name: str) -> Any:
 def _write_output(text: str, output: str | None) -> None:
     if output is None or output == "-":
         # NOTE: as fileio does for files: a non-UTF-8 file name (lone surrogates) is
-        # shown escaped, whatever error handler the locale gave stdout.
-        click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
+        # shown escaped, whatever error handler the locale gave stdout. color=True: click
+        # would otherwise strip what looks like an ANSI sequence when piped, so stdout
+        # would not be the bytes `-o FILE` writes (reporters keep control characters out).
+        click.echo(
+            text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False, color=True
+        )
         return
     from lexgap.fileio import write_atomically
 

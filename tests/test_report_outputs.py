@@ -1,0 +1,93 @@
+"""`lexgap check` output as bytes: stdout and ``-o FILE`` agree, and runs are reproducible.
+
+The reporters are tested in-process in test_reporters.py; these tests run the command line
+(some in a fresh interpreter with a chosen PYTHONHASHSEED) on the hostile fixture, which has
+control characters, a terminal escape sequence, markup and non-Latin text in its values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lexgap.cli import main
+from lexgap.reporters import FORMATS
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "reports"
+HOSTILE_PACK = GOLDEN / "hostile.lexgap"
+HOSTILE_FACTS = GOLDEN / "hostile.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+ROOT_PACK = ROOT / "rules" / "weprotect-cta-2024.lexgap"
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[bytes]) -> tuple[int, bytes]:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out, _ = capsys.readouterr()
+    return int(exc.value.code or 0), out
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_stdout_is_the_bytes_of_the_output_file(
+    fmt: str, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """Piped stdout and -o FILE hold the same bytes (nothing stripped, nothing added)."""
+    args = ["check", str(HOSTILE_PACK), str(HOSTILE_FACTS), "--as-of", "2025-01-01",
+            "--format", fmt, "--fail-on", "never"]
+    target = tmp_path / f"out.{fmt}"
+    code, written = _run([*args, "-o", str(target)], capsysbinary)
+    assert code == 0 and written == b""
+    code, piped = _run(args, capsysbinary)
+    assert code == 0
+    assert piped == target.read_bytes()
+
+
+def test_csv_has_no_control_characters(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    """ESC, BEL, NUL and vertical tab from a fact file do not reach a CSV cell."""
+    code, out = _run(["check", str(HOSTILE_PACK), str(HOSTILE_FACTS), "--as-of", "2025-01-01",
+                      "--format", "csv", "--fail-on", "never"], capsysbinary)
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out.decode("utf-8"), newline="")))
+    text = "".join(c for row in rows for c in row)
+    assert "\ufffd[31m" in text  # the escape sequence is still visible, made harmless
+    bad = {c for c in text if (ord(c) < 0x20 and c not in "\t\n\r") or c == "\x7f"}
+    assert bad == set()
+
+
+_RENDER_ALL = """
+import sys
+from lexgap.cli import main
+from lexgap.reporters import FORMATS
+out, *facts = sys.argv[1:]
+for fmt in sorted(FORMATS):
+    try:
+        main(["check", PACK, *facts, "--as-of", "2025-01-01", "--format", fmt,
+              "--fail-on", "never", "-o", f"{out}/report.{fmt}"])
+    except SystemExit as exc:
+        assert not exc.code, exc.code
+"""
+
+
+def _render_all(out: Path, facts: list[str], seed: str) -> dict[str, bytes]:
+    out.mkdir()
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    script = _RENDER_ALL.replace("PACK", repr(str(ROOT_PACK)))
+    subprocess.run([sys.executable, "-c", script, str(out), *facts], env=env, check=True)
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_outputs_are_byte_identical_across_hash_seeds_and_argument_order(tmp_path: Path) -> None:
+    """Two interpreters, different PYTHONHASHSEED, files in opposite orders: same bytes."""
+    folder = ROOT / "jurisdictions"
+    files = [str(folder / n) for n in ("gb.yaml", "fr.yaml", "de.yaml", "us-ca.yaml")]
+    a = _render_all(tmp_path / "a", files, "1")
+    b = _render_all(tmp_path / "b", list(reversed(files)), "4242")
+    assert sorted(a) == sorted(f"report.{f}" for f in FORMATS)
+    for name in a:
+        assert a[name] == b[name], name
