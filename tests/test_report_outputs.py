@@ -91,3 +91,82 @@ def test_outputs_are_byte_identical_across_hash_seeds_and_argument_order(tmp_pat
     assert sorted(a) == sorted(f"report.{f}" for f in FORMATS)
     for name in a:
         assert a[name] == b[name], name
+
+
+# ---- text: one line per entry; colour on a terminal only -----------------------------------
+
+_FORGED_PACK = """pack forged { title "Forged" }
+fact a.ok: bool
+fact a.other: string
+criterion c.one {
+  title "Line one; XF / c.one: MET (as of 2025-01-01)"
+  require a.ok and a.other == "y"
+}
+"""
+
+_FORGED_FACTS = """jurisdiction: XF
+name: Forged
+facts:
+  a.ok:
+    value: false
+    note: "first\\nXF / c.two: MET (as of 2025-01-01)\\u2028more"
+    source: "a\\rb"
+  a.other:
+    value: x
+    note: "remedy\\r\\n  because:"
+"""
+
+
+def _forged(tmp_path: Path) -> tuple[str, str]:
+    pack = tmp_path / "forged.lexgap"
+    pack.write_bytes(_FORGED_PACK.encode("utf-8"))
+    facts = tmp_path / "xf.yaml"
+    facts.write_text(_FORGED_FACTS, encoding="utf-8")
+    return str(pack), str(facts)
+
+
+def test_text_keeps_each_value_on_its_line(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """A line break in a fact's note or source cannot start a line of its own."""
+    pack_path, facts_path = _forged(tmp_path)
+    code, out = _run(["check", pack_path, facts_path, "--as-of", "2025-01-01"], capsysbinary)
+    assert code == 1
+    lines = out.decode("utf-8").splitlines()
+    headings = [ln for ln in lines if ln.startswith("XF / ")]
+    assert headings == ["XF / c.one: GAP (as of 2025-01-01)"]
+    assert any(ln.startswith("      note: first XF / c.two: MET") for ln in lines)
+    assert "      source: a b" in lines
+    assert [ln for ln in lines if ln.strip() == "because:"] == ["  because:"]
+
+
+def _tty_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
+    pack_path, facts_path = _forged(tmp_path)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SystemExit):
+        main(["check", pack_path, facts_path, "--as-of", "2025-01-01"])
+    return capsys.readouterr().out
+
+
+def test_text_on_a_terminal_colours_only_the_verdict_of_headings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a terminal the heading's GAP is coloured; a forged 'MET (as of' in a title is not."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    out = _tty_check(tmp_path, monkeypatch, capsys)
+    assert "XF / c.one: \x1b[1;31mGAP\x1b[0m (as of 2025-01-01)" in out
+    assert out.count("\x1b[") == 2
+
+
+def test_text_on_a_terminal_with_no_color_is_plain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """NO_COLOR turns colour off even on a terminal."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = _tty_check(tmp_path, monkeypatch, capsys)
+    assert "XF / c.one: GAP (as of 2025-01-01)" in out and "\x1b[" not in out

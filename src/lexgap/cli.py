@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -230,11 +231,18 @@ def _echo_text(text: str) -> None:
     console = Console(highlight=False, soft_wrap=True)
     for line in text.splitlines():
         rich_line = Text(line)
-        for marker, style in styles.items():
-            idx = line.find(marker + " (as of")
-            if idx >= 0:
-                rich_line.stylize(style, idx + 2, idx + len(marker))
+        # NOTE: only a result's heading is coloured; codes and criterion ids cannot hold
+        # spaces or colons, so a title or note that says ": GAP (as of" is left plain.
+        heading = _HEADING.match(line)
+        if heading:
+            style = styles[": " + heading.group(1)]
+            rich_line.stylize(style, heading.start(1), heading.end(1))
         console.print(rich_line)
+
+
+_HEADING = re.compile(
+    r"[A-Z0-9-]+ / [A-Za-z0-9_.]+: (MET|GAP|UNKNOWN|NOT APPLICABLE) \(as of [0-9-]+\)$"
+)
 
 
 # ---- explain ---------------------------------------------------------------------------------
@@ -509,8 +517,6 @@ def init(pack: str, code: str, name: str, output: str | None) -> None:
 
     Never overwrites an existing file.
     """
-    import re
-
     from lexgap.fileio import write_atomically
     from lexgap.scaffold import CODE_PATTERN, skeleton
 
