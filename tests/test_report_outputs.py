@@ -170,3 +170,46 @@ def test_text_on_a_terminal_with_no_color_is_plain(
     monkeypatch.setenv("NO_COLOR", "1")
     out = _tty_check(tmp_path, monkeypatch, capsys)
     assert "XF / c.one: GAP (as of 2025-01-01)" in out and "\x1b[" not in out
+
+
+# ---- progress on stderr, on a terminal only ------------------------------------------------
+
+
+def _many_facts(tmp_path: Path, n: int) -> Path:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(n):
+        code = "X" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i]
+        (folder / f"{code.lower()}.yaml").write_text(
+            f"jurisdiction: {code}\nname: N{i}\nfacts: {{}}\n", encoding="utf-8"
+        )
+    return folder
+
+
+def test_progress_is_shown_on_a_terminal_and_erased(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A long batch on a terminal: progress counts up on stderr, then the line is erased."""
+    folder = _many_facts(tmp_path, 25)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with pytest.raises(SystemExit):
+        main(["check", str(HOSTILE_PACK), str(folder), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert out.startswith("{") and "reading" not in out
+    assert "\rreading fact files 1/25" in err and "25/25 (100%)" in err
+    assert err.endswith("\r\x1b[K")
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_no_progress_when_piped_or_for_a_short_batch(
+    terminal: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """stderr stays empty when it is not a terminal, or for a few files on a terminal."""
+    folder = _many_facts(tmp_path, 25 if not terminal else 3)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
+    with pytest.raises(SystemExit):
+        main(["check", str(HOSTILE_PACK), str(folder), "--format", "csv"])
+    assert capsys.readouterr().err == ""

@@ -208,10 +208,56 @@ def _parse_only(only: str | None) -> set[str] | None:
     return chosen
 
 
+#: Fewer fact files than this are read without a progress line.
+PROGRESS_MIN_FILES = 20
+
+
+class _Progress:
+    """``reading fact files 37/200`` on stderr, rewritten in place; on a terminal only.
+
+    Nothing is written when stderr is not a terminal (a log or a pipe gets no stray
+    carriage returns) or for short batches; the line is erased once reading is done, so
+    what stays on the screen is the report.
+    """
+
+    def __init__(self) -> None:
+        self.enabled = _stderr_is_terminal()
+        self.shown = False
+        self.last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < PROGRESS_MIN_FILES:
+            return
+        percent = done * 100 // total
+        if percent == self.last and done != total:
+            return  # NOTE: at most ~100 updates, however many files
+        self.last = percent
+        sys.stderr.write(f"\rreading fact files {done}/{total} ({percent}%)")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _load_paths(paths: Sequence[str], jobs: int = 1) -> list[Any]:
     from lexgap.batch import read_paths
 
-    return read_paths(paths, jobs)
+    progress = _Progress()
+    try:
+        return read_paths(paths, jobs, progress)
+    finally:
+        progress.clear()
 
 
 def _echo_text(text: str) -> None:
