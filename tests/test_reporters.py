@@ -583,3 +583,11 @@ def test_json_report_passes_the_reference_validator(hostile_report: lexgap.Repor
     data = json.loads(render(hostile_report, "json"))
     for check in _validators(schema):
         assert check(data) == []
+
+
+def test_html_isolates_jurisdiction_names(example_report: lexgap.Report) -> None:
+    """Names sit in <bdi> (matrix row, group scores, findings), so RTL text stays in its run."""
+    page = render(example_report, "html")
+    for j in example_report.jurisdictions:
+        assert page.count(f"<bdi>{j.name}</bdi> (") >= 2, j.code
+    assert 'el("bdi", r.jurisdiction_name)' in page
