@@ -264,3 +264,99 @@ def test_hostile_strings_do_not_run(browser: Browser, tmp_path: Path) -> None:
     assert "<script>alert(4)</script>" in text
     assert browser.js("document.querySelectorAll('#detail-body img, #detail-body b').length") == 0
     assert browser.errors() == []
+
+
+def test_group_filter_hides_the_group_and_its_findings(
+    browser: Browser, tmp_path: Path, example_report: lexgap.Report
+) -> None:
+    """Unticking a group hides its header, its columns and its findings; ticking restores."""
+    browser.open(_page(tmp_path, example_report))
+    visible = (
+        "Array.from(document.querySelectorAll(%s)).filter(function (e) {"
+        " return e.offsetParent !== null; }).map(function (e) { return e.getAttribute(%s); })"
+    )
+    assert browser.js(visible % ("'#matrix th.group'", "'data-group'")) == ["0", "1"]
+    browser.click("input[name='group'][value='0']")  # "Strengthen cooperation"
+    assert browser.js(visible % ("'#matrix th.group'", "'data-group'")) == ["1"]
+    assert browser.js(visible % ("'#matrix th.crit'", "'data-col'")) == ["1"]
+    findings = browser.js(visible % ("'.finding'", "'data-col'"))
+    assert findings and set(findings) == {"1"}
+    browser.click("input[name='group'][value='0']")
+    assert browser.js(visible % ("'#matrix th.crit'", "'data-col'")) == ["0", "1"]
+    assert browser.errors() == []
+
+
+def test_scores_per_jurisdiction_group_and_overall(
+    browser: Browser, tmp_path: Path, example_report: lexgap.Report
+) -> None:
+    """The matrix shows each jurisdiction's weighted score; the group table the rest."""
+    browser.open(_page(tmp_path, example_report))
+
+    def pct(score: float | None) -> str:
+        return "n/a" if score is None else f"{score * 100:.0f}%"
+
+    summary = example_report.summary()
+    shown = browser.js(
+        "Array.from(document.querySelectorAll('#matrix tbody tr')).map(function (tr) {"
+        " return [tr.getAttribute('data-j'), tr.querySelector('td.score').textContent]; })"
+    )
+    assert shown == [[code, pct(s.score)] for code, s in summary.items()]
+    groups = example_report.group_summary()
+    table = browser.js(
+        "Array.from(document.querySelectorAll('#group-scores tbody tr')).map(function (tr) {"
+        " return Array.from(tr.querySelectorAll('td')).map(function (td) {"
+        " return td.textContent; }); })"
+    )
+    for row, code in zip(table, summary, strict=False):
+        assert row == [
+            pct(groups[code]["Strengthen cooperation"].score),
+            pct(groups[code][""].score),
+            pct(summary[code].score),
+        ]
+    assert table[-1][-1] == pct(example_report.overall().score)
+    assert browser.js("document.getElementById('overall-score').textContent") == pct(
+        example_report.overall().score
+    )
+
+
+def test_panel_shows_facts_sources_and_remedy(
+    browser: Browser, tmp_path: Path, example_report: lexgap.Report
+) -> None:
+    """FR's treaty gap: the panel lists the fact, its source as a link, its note, the remedy."""
+    browser.open(_page(tmp_path, example_report))
+    col = [c.path for c in example_report.pack.criteria].index("cta.ratify_lanzarote")
+    browser.click(f"tr[data-j='FR'] td.cell[data-col='{col}']")
+    text = browser.js("document.getElementById('detail-body').innerText")
+    assert "treaty.lanzarote = signed" in text
+    assert "Illustrative value for the tests, not a legal finding." in text
+    assert "Ratify CETS No. 201, or enact offences equivalent to its Articles 18-23." in text
+    assert "Call to Action 2024, government pledge 1(b)" in text
+    links = browser.js(
+        "Array.from(document.querySelectorAll('#detail-body a')).map(function (a) {"
+        " return a.getAttribute('href'); })"
+    )
+    assert links == [
+        "https://www.coe.int/en/web/conventions/full-list?module=signatures-by-treaty&treatynum=201"
+    ]
+    assert browser.errors() == []
+
+
+def test_print_layout_hides_controls_and_keeps_the_report(
+    browser: Browser, tmp_path: Path, example_report: lexgap.Report
+) -> None:
+    """Printed, the filters and panel are gone; matrix, scores and findings remain."""
+    browser.open(_page(tmp_path, example_report))
+    browser.send("Emulation.setEmulatedMedia", {"media": "print"})
+    display = (
+        "Array.from(document.querySelectorAll(%s)).map(function (e) {"
+        " return getComputedStyle(e).display; })"
+    )
+    assert browser.js(display % "'#filters, #detail'") == ["none", "none"]
+    for selector in ("'#matrix'", "'#group-scores'", "'#criteria'"):
+        assert browser.js(display % selector) == ["table"]
+    assert "none" not in browser.js(display % "'.finding'")
+    colour = browser.js(
+        "getComputedStyle(document.querySelector('#matrix td.v-gap')).printColorAdjust"
+    )
+    assert colour == "exact"
+    assert browser.errors() == []

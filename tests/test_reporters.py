@@ -524,3 +524,70 @@ def test_diff_between_files(
     assert "GB / cta.takedown_period: unknown -> met" in out
     assert "takedown.mandated: unknown -> true" in out
     assert out.rstrip().endswith("1 verdict changed.")
+
+
+def _validators(schema: dict[str, Any]) -> list[Any]:
+    """lexgap's own validator, and the jsonschema library's when it is installed."""
+    out: list[Any] = [lambda data: validate(data, schema)]
+    try:
+        import jsonschema
+    except ImportError:  # pragma: no cover - jsonschema is in the dev extra
+        return out
+    jsonschema.Draft202012Validator.check_schema(schema)
+    checker = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    out.append(lambda data: [e.message for e in checker.iter_errors(data)])
+    return out
+
+
+@pytest.mark.parametrize("pack_name", ["weprotect-cta-2024", "lanzarote"])
+def test_pack_schema_accepts_shipped_files_as_pyyaml_reads_them(pack_name: str) -> None:
+    """yaml.safe_load turns dates into date objects; the schema still accepts the file."""
+    schema = fact_file_schema(lexgap.load_pack(ROOT / "rules" / f"{pack_name}.lexgap"))
+    files = [ROOT / "jurisdictions" / n for n in ("gb.yaml", "fr.yaml", "us-ca.yaml")]
+    for check in _validators(schema):
+        for f in files:
+            data = yaml.safe_load(f.read_text(encoding="utf-8"))
+            assert isinstance(data.get("reviewed"), datetime.date)
+            assert check(data) == [], f.name
+
+
+def test_pack_schema_rejects_wrong_types_as_pyyaml_reads_them(example_pack_path: Path) -> None:
+    """A wrong-typed value is refused by both validators, dates as objects or as text."""
+    schema = fact_file_schema(lexgap.load_pack(example_pack_path))
+    base = yaml.safe_load((GOLDEN / "gb.yaml").read_text(encoding="utf-8"))
+    wrong = {
+        "law.csam.ai_generated": "yes",
+        "law.age_of_consent": "sixteen",
+        "law.csam.enacted": 2020,
+        "takedown.notice_period": 24,
+        "treaty.lanzarote": True,
+        "law.instruments": "Criminal Code",
+    }
+    for check in _validators(schema):
+        assert check(base) == []
+        for path, value in wrong.items():
+            data = json.loads(json.dumps(base, default=str))
+            data["facts"][path] = value
+            assert check(data) != [], (path, value)
+        data = json.loads(json.dumps(base, default=str))
+        data["facts"]["law.csam.enacted"] = datetime.date(2020, 1, 1)
+        data["reviewed"] = datetime.date(2025, 6, 1)
+        assert check(data) == []
+        data["reviewed"] = 20250601
+        assert check(data) != []
+
+
+def test_json_report_passes_the_reference_validator(hostile_report: lexgap.Report) -> None:
+    """schemas/report-1.schema.json is a valid schema, and hostile output conforms to it."""
+    schema = json.loads((ROOT / "schemas" / "report-1.schema.json").read_text(encoding="utf-8"))
+    data = json.loads(render(hostile_report, "json"))
+    for check in _validators(schema):
+        assert check(data) == []
+
+
+def test_html_isolates_jurisdiction_names(example_report: lexgap.Report) -> None:
+    """Names sit in <bdi> (matrix row, group scores, findings), so RTL text stays in its run."""
+    page = render(example_report, "html")
+    for j in example_report.jurisdictions:
+        assert page.count(f"<bdi>{j.name}</bdi> (") >= 2, j.code
+    assert 'el("bdi", r.jurisdiction_name)' in page

@@ -42,14 +42,21 @@ def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield items[start : start + size]
 
 
-def read_paths(paths: Sequence[str], jobs: int = 1) -> list[Jurisdiction]:
+#: Told (files read so far, files in all) as reading goes on; see :func:`read_paths`.
+Progress = Callable[[int, int], None]
+
+
+def read_paths(
+    paths: Sequence[str], jobs: int = 1, progress: Progress | None = None
+) -> list[Jurisdiction]:
     """Jurisdictions of fact files and folders ``paths``, sorted by code.
 
     Raises FactsError with every problem: files that cannot be read or do not fit the
     fact-file format, paths that do not exist, and a jurisdiction given twice. A folder
     with a bad file contributes problems only, as :func:`lexgap.load_jurisdictions` does.
     ``jobs`` greater than 1 reads the files with that many processes; the result, and the
-    error, are the same as with 1.
+    error, are the same as with 1. ``progress``, if given, is called after each file (each
+    chunk with a pool) with the number read so far and the total.
     """
     # NOTE: one entry per argument, in order: the files it names, or the problem it is.
     groups: list[list[str] | FactsError] = []
@@ -65,7 +72,7 @@ def read_paths(paths: Sequence[str], jobs: int = 1) -> list[Jurisdiction]:
             usage = Diagnostic("usage", f"no such file or folder: '{p}'", Span.point(p, 0, 0))
             groups.append(FactsError([usage]))
     files = [f for g in groups if isinstance(g, list) for f in g]
-    outcomes = iter(_read_all(files, jobs))
+    outcomes = iter(_read_all(files, jobs, progress))
 
     out: list[Jurisdiction] = []
     problems: list[Diagnostic] = []
@@ -106,16 +113,26 @@ def read_paths(paths: Sequence[str], jobs: int = 1) -> list[Jurisdiction]:
     return sorted(out, key=lambda j: j.code)
 
 
-def _read_all(files: list[str], jobs: int) -> Iterable[Outcome]:
+def _read_all(files: list[str], jobs: int, progress: Progress | None = None) -> Iterable[Outcome]:
     """Every file's outcome, in the order of ``files``."""
-    if jobs <= 1 or len(files) < 2:
-        return [read_file(f) for f in files]
+    total = len(files)
+    out: list[Outcome] = []
+    if jobs <= 1 or total < 2:
+        for f in files:
+            out.append(read_file(f))
+            if progress is not None:
+                progress(len(out), total)
+        return out
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(1, min(CHUNK, -(-len(files) // jobs)))
+    size = max(1, min(CHUNK, -(-total // jobs)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         # NOTE: map yields each chunk's outcomes in submission order, whichever ends first.
-        return [o for chunk in pool.map(read_chunk, _chunks(files, size)) for o in chunk]
+        for chunk in pool.map(read_chunk, _chunks(files, size)):
+            out.extend(chunk)
+            if progress is not None:
+                progress(len(out), total)
+    return out
 
 
 def default_jobs() -> int:
@@ -126,5 +143,5 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-__all__ = ["CHUNK", "default_jobs", "read_chunk", "read_file", "read_paths"]
+__all__ = ["CHUNK", "Progress", "default_jobs", "read_chunk", "read_file", "read_paths"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -65,8 +66,12 @@ def _load_pack(name: str) -> Any:
 def _write_output(text: str, output: str | None) -> None:
     if output is None or output == "-":
         # NOTE: as fileio does for files: a non-UTF-8 file name (lone surrogates) is
-        # shown escaped, whatever error handler the locale gave stdout.
-        click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
+        # shown escaped, whatever error handler the locale gave stdout. color=True: click
+        # would otherwise strip what looks like an ANSI sequence when piped, so stdout
+        # would not be the bytes `-o FILE` writes (reporters keep control characters out).
+        click.echo(
+            text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False, color=True
+        )
         return
     from lexgap.fileio import write_atomically
 
@@ -203,10 +208,56 @@ def _parse_only(only: str | None) -> set[str] | None:
     return chosen
 
 
+#: Fewer fact files than this are read without a progress line.
+PROGRESS_MIN_FILES = 20
+
+
+class _Progress:
+    """``reading fact files 37/200`` on stderr, rewritten in place; on a terminal only.
+
+    Nothing is written when stderr is not a terminal (a log or a pipe gets no stray
+    carriage returns) or for short batches; the line is erased once reading is done, so
+    what stays on the screen is the report.
+    """
+
+    def __init__(self) -> None:
+        self.enabled = _stderr_is_terminal()
+        self.shown = False
+        self.last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < PROGRESS_MIN_FILES:
+            return
+        percent = done * 100 // total
+        if percent == self.last and done != total:
+            return  # NOTE: at most ~100 updates, however many files
+        self.last = percent
+        sys.stderr.write(f"\rreading fact files {done}/{total} ({percent}%)")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _load_paths(paths: Sequence[str], jobs: int = 1) -> list[Any]:
     from lexgap.batch import read_paths
 
-    return read_paths(paths, jobs)
+    progress = _Progress()
+    try:
+        return read_paths(paths, jobs, progress)
+    finally:
+        progress.clear()
 
 
 def _echo_text(text: str) -> None:
@@ -226,11 +277,18 @@ def _echo_text(text: str) -> None:
     console = Console(highlight=False, soft_wrap=True)
     for line in text.splitlines():
         rich_line = Text(line)
-        for marker, style in styles.items():
-            idx = line.find(marker + " (as of")
-            if idx >= 0:
-                rich_line.stylize(style, idx + 2, idx + len(marker))
+        # NOTE: only a result's heading is coloured; codes and criterion ids cannot hold
+        # spaces or colons, so a title or note that says ": GAP (as of" is left plain.
+        heading = _HEADING.match(line)
+        if heading:
+            style = styles[": " + heading.group(1)]
+            rich_line.stylize(style, heading.start(1), heading.end(1))
         console.print(rich_line)
+
+
+_HEADING = re.compile(
+    r"[A-Z0-9-]+ / [A-Za-z0-9_.]+: (MET|GAP|UNKNOWN|NOT APPLICABLE) \(as of [0-9-]+\)$"
+)
 
 
 # ---- explain ---------------------------------------------------------------------------------
@@ -514,8 +572,6 @@ def init(pack: str, code: str, name: str, output: str | None) -> None:
 
     Never overwrites an existing file.
     """
-    import re
-
     from lexgap.fileio import write_atomically
     from lexgap.scaffold import CODE_PATTERN, skeleton
 

@@ -73,6 +73,21 @@ def facts_by_criterion(pack: Pack) -> tuple[list[tuple[Criterion, list[str]]], l
 # ---- the fact-file schema ------------------------------------------------------------------
 
 
+#: A value a YAML loader has already turned into a date: no JSON type at all. PyYAML
+#: (YAML 1.1) reads ``2024-03-17`` as a ``datetime.date``, as lexgap itself does, so a
+#: script that validates ``yaml.safe_load(file)`` sees one; editors (YAML 1.2, JSON) see
+#: the string, which the other branch checks. Nothing a JSON document holds matches this.
+YAML_DATE: dict[str, Any] = {
+    "not": {"type": ["string", "number", "boolean", "null", "array", "object"]},
+    "description": "A date as a YAML 1.1 loader reads it (not a JSON value)",
+}
+
+#: A date: ISO text, or what a YAML 1.1 loader made of it.
+DATE_SCHEMA: dict[str, Any] = {
+    "anyOf": [{"type": "string", "pattern": DATE_PATTERN, "format": "date"}, YAML_DATE]
+}
+
+
 def value_schema(type_: Type) -> dict[str, Any]:
     """The JSON Schema of a known value of ``type_`` as YAML or JSON data."""
     if isinstance(type_, BoolType):
@@ -80,10 +95,11 @@ def value_schema(type_: Type) -> dict[str, Any]:
     if isinstance(type_, NumberType):
         return {"type": "number"}
     if isinstance(type_, StringType):
-        # NOTE: lexgap reads any scalar's text as a string, so 18 and true are strings too.
-        return {"type": ["string", "number", "boolean"]}
+        # NOTE: lexgap reads any scalar's text as a string, so 18, true and an unquoted
+        # 2024-01-01 are strings too.
+        return {"anyOf": [{"type": ["string", "number", "boolean"]}, YAML_DATE]}
     if isinstance(type_, DateType):
-        return {"type": "string", "pattern": DATE_PATTERN, "format": "date"}
+        return DATE_SCHEMA
     if isinstance(type_, DurationType):
         return {
             "type": "string",
@@ -152,7 +168,7 @@ def fact_file_schema(pack: Pack) -> dict[str, Any]:
                 "properties": {path: fact_schema(info) for path, info in pack.facts.items()},
             },
         },
-        "$defs": {"date": {"type": "string", "pattern": DATE_PATTERN, "format": "date"}},
+        "$defs": {"date": DATE_SCHEMA},
     }
 
 

@@ -2,14 +2,17 @@
 
 Written with the csv module (RFC 4180 quoting, CRLF line ends). A text cell that starts
 with ``= + - @`` (or a tab or carriage return) gets a leading ``'`` so a spreadsheet shows
-it instead of running it as a formula; NUL, which the csv module cannot write, becomes
-U+FFFD.
+it instead of running it as a formula. Control characters other than tab and line breaks
+(NUL, which the csv module cannot write, ESC, which a terminal obeys, ...) become U+FFFD,
+as in the XML and HTML reports, so the file is the same bytes whether it is written with
+``-o`` or shown on a terminal.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from lexgap.results import Report, Result
@@ -33,6 +36,7 @@ COLUMNS = (
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def cell(value: object) -> str | int | float:
@@ -43,7 +47,7 @@ def cell(value: object) -> str | int | float:
         return str(value).lower()
     if isinstance(value, int | float):
         return value
-    s = str(value).replace("\x00", "\ufffd")
+    s = _CONTROL.sub("\ufffd", str(value))
     if s.startswith(_FORMULA_START):
         s = "'" + s
     return s

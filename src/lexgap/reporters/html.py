@@ -42,6 +42,12 @@ def esc(value: object) -> str:
     return html.escape(_CONTROL.sub("\ufffd", str(value)), quote=True)
 
 
+def bdi(value: object) -> str:
+    """A name in its own bidirectional run: an Arabic or Hebrew name, or a stray U+202E in
+    one, cannot reorder the text after it (the jurisdiction code that follows)."""
+    return f"<bdi>{esc(value)}</bdi>"
+
+
 def script_json(data: object) -> str:
     """JSON that is safe inside ``<script type="application/json">``."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -188,8 +194,9 @@ JS = r"""
     badge.id = "detail-verdict";
     var p = el("p");
     p.appendChild(badge);
-    p.appendChild(document.createTextNode(
-      " " + r.jurisdiction_name + " (" + r.jurisdiction + "), as of " + data.as_of));
+    p.appendChild(document.createTextNode(" "));
+    p.appendChild(el("bdi", r.jurisdiction_name));
+    p.appendChild(document.createTextNode(" (" + r.jurisdiction + "), as of " + data.as_of));
     body.appendChild(p);
     var kv = el("dl", null, "kv");
     [["Criterion", r.criterion], ["Group", r.group], ["Severity", r.severity],
@@ -446,7 +453,7 @@ def render(report: Report, results: list[Result] | None = None, **_: Any) -> str
     for j in report.jurisdictions:
         s = summary.get(j.code)
         p.append(
-            f'<tr data-j="{esc(j.code)}"><th scope="row">{esc(j.name)} '
+            f'<tr data-j="{esc(j.code)}"><th scope="row">{bdi(j.name)} '
             f'<span class="code">({esc(j.code)})</span></th>'
             f'<td class="num score">{_score(s)}</td>'
         )
@@ -478,7 +485,7 @@ def render(report: Report, results: list[Result] | None = None, **_: Any) -> str
     p.append("<th>Overall</th></tr></thead><tbody>")
     for j in report.jurisdictions:
         gs = group_summary.get(j.code, {})
-        p.append(f"<tr><th scope=\"row\">{esc(j.name)} ({esc(j.code)})</th>")
+        p.append(f"<tr><th scope=\"row\">{bdi(j.name)} ({esc(j.code)})</th>")
         for g in groups:
             p.append(f'<td class="num">{_score(gs.get(g))}</td>')
         p.append(f'<td class="num">{_score(summary.get(j.code))}</td></tr>')
@@ -534,7 +541,7 @@ def render(report: Report, results: list[Result] | None = None, **_: Any) -> str
             continue
         s = summary.get(j.code)
         p.append(f'<section class="jurisdiction" data-j="{esc(j.code)}">')
-        p.append(f"<h3>{esc(j.name)} ({esc(j.code)})</h3>")
+        p.append(f"<h3>{bdi(j.name)} ({esc(j.code)})</h3>")
         line = f"{_counts(s)}; weighted score {_score(s)}." if s is not None else ""
         if j.reviewed:
             line += f" Facts last reviewed {j.reviewed.isoformat()}."

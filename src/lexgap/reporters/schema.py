@@ -237,6 +237,9 @@ def _check(v: Any, s: dict[str, Any], root: dict[str, Any], at: str, errors: lis
             if isinstance(v, dict):
                 for name in v:
                     _check(name, arg, root, f"{at} key {name!r}", errors)
+        elif key == "not":
+            if not validate(v, arg, root):
+                errors.append(f"{at}: must not match {arg!r}")
         elif key in ("anyOf", "oneOf"):
             outcomes = [validate(v, sub, root) for sub in arg]
             passed = sum(1 for o in outcomes if not o)
