@@ -29,8 +29,8 @@ Conventions (see docs/index.rst, "About these pages"), per ``.. code-block::`` d
   (which has ``rules/`` and ``jurisdictions/`` from the repository), and its output must
   match the shown output (doctest rules: ``...`` matches anything, whitespace runs are
   equal). A ``$`` command other than ``lexgap`` is an error: a page's console examples are
-  ones the suite can run. ``:class: illustrative`` output (over the shipped, changing fact files) is not
-  compared; the command must still run without an internal error.
+  ones the suite can run. ``:class: illustrative`` output (over the shipped, changing fact
+  files) is not compared; the command must still run without an internal error.
 - ``:class: needs-durable`` blocks are skipped while ``lexgap.backends.durable`` does not
   exist.
 
