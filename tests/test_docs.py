@@ -453,3 +453,19 @@ def test_generated_pages_build_from_a_fresh_tree() -> None:
                     assert c.path in packs
     coverage = module.coverage_rst(ROOT / "jurisdictions", ROOT / "rules")
     assert "* - GB" in coverage
+
+
+def test_landing_page_has_a_picture_of_a_report() -> None:
+    """docs/index.rst shows an image of a report, drawn at build time from a real run."""
+    import importlib.util
+
+    text = (DOCS / "index.rst").read_text(encoding="utf-8")
+    assert ".. image:: _generated/report.svg" in text
+    path = DOCS / "_ext" / "reportpicture.py"
+    spec = importlib.util.spec_from_file_location("reportpicture", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    svg = module.report_svg()
+    assert svg.startswith("<svg") and "</svg>" in svg
+    assert "GAP" in svg and "AU" in svg

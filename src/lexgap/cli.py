@@ -215,22 +215,36 @@ def _echo_text(text: str) -> None:
         click.echo(text, nl=False)
         return
     from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=True)
+    for line in styled_lines(text):
+        console.print(line)
+
+
+_VERDICT_STYLES = {
+    ": MET": "green",
+    ": GAP": "bold red",
+    ": UNKNOWN": "yellow",
+    ": NOT APPLICABLE": "dim",
+}
+
+
+def styled_lines(text: str) -> list[Any]:
+    """A text report's lines as ``rich.text.Text``, verdict words coloured (as on a terminal).
+
+    Also used by the docs build to draw the landing page's picture of a report.
+    """
     from rich.text import Text
 
-    styles = {
-        ": MET": "green",
-        ": GAP": "bold red",
-        ": UNKNOWN": "yellow",
-        ": NOT APPLICABLE": "dim",
-    }
-    console = Console(highlight=False, soft_wrap=True)
+    lines = []
     for line in text.splitlines():
         rich_line = Text(line)
-        for marker, style in styles.items():
+        for marker, style in _VERDICT_STYLES.items():
             idx = line.find(marker + " (as of")
             if idx >= 0:
                 rich_line.stylize(style, idx + 2, idx + len(marker))
-        console.print(rich_line)
+        lines.append(rich_line)
+    return lines
 
 
 # ---- explain ---------------------------------------------------------------------------------
