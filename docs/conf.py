@@ -2,7 +2,8 @@
 
 Local extensions live in ``_ext/``: ``clidoc`` documents the click command group,
 ``catalogue`` writes ``_generated/*.rst`` (the shipped packs and the coverage of the shipped
-jurisdictions) before the build reads its sources. The ``lexgap`` Pygments lexer is added
+jurisdictions) before the build reads its sources, ``reportpicture`` draws the landing
+page's picture of a report (``_generated/report.svg``). The ``lexgap`` Pygments lexer is added
 directly, so the build needs no reinstall after the lexer changes.
 """
 
@@ -29,6 +30,7 @@ extensions = [
     "sphinx.ext.doctest",
     "clidoc",
     "catalogue",
+    "reportpicture",
 ]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"

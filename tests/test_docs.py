@@ -14,13 +14,23 @@ Conventions (see docs/index.rst, "About these pages"), per ``.. code-block::`` d
   folder when it has a caption); ``:class: error`` as for packs, where a value that only
   fails once typed is typed against the shipped vocabulary; ``:class: fragment`` is only
   read as YAML.
+- ``json``: a fact file, read as the ``yaml`` blocks are (JSON is accepted too).
+- ``toml``: parsed; its ``[tool.pytest.ini_options]`` keys must be options pytest knows
+  with lexgap's plugin loaded.
+- ``bash``: each ``&&``-separated command that runs ``lexgap`` (or ``.venv/bin/lexgap``)
+  runs in-process like a console command (output not compared); in the others, every
+  repository path (``tests/...``, ``benchmarks/...``, ``.ci/...``) must exist.
+- ``text`` blocks are not run; each is listed in ``TEXT_BLOCKS`` with the test that checks
+  it, or why it is not an example. Literal blocks (a paragraph ending in ``::``) are not
+  allowed: every example is a ``code-block`` that the suite knows.
 - ``python`` blocks are executed (and any ``test_*`` function they define is called);
   ``pycon`` blocks are doctests.
 - ``console``: each ``$ lexgap ...`` command runs in-process, in the page's working folder
   (which has ``rules/`` and ``jurisdictions/`` from the repository), and its output must
   match the shown output (doctest rules: ``...`` matches anything, whitespace runs are
-  equal). ``:class: illustrative`` output (over the shipped, changing fact files) is not
-  compared; the command must still run without an internal error.
+  equal). A ``$`` command other than ``lexgap`` is an error: a page's console examples are
+  ones the suite can run. ``:class: illustrative`` output (over the shipped, changing fact
+  files) is not compared; the command must still run without an internal error.
 - ``:class: needs-durable`` blocks are skipped while ``lexgap.backends.durable`` does not
   exist.
 
@@ -35,6 +45,7 @@ import importlib.util
 import io
 import re
 import shlex
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,9 +59,23 @@ from lexgap.diagnostics import LexgapError
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-PAGES = sorted(p for p in DOCS.rglob("*.rst") if not p.relative_to(DOCS).parts[0].startswith("_"))
+PAGES = sorted(
+    p
+    for pattern in ("*.rst", "*.inc")
+    for p in DOCS.rglob(pattern)
+    if not p.relative_to(DOCS).parts[0].startswith("_")
+)
 _DIRECTIVE = re.compile(r"^(?P<indent>[ ]*)\.\. code-block::[ ]*(?P<lang>\S+)[ ]*$")
 _OPTION = re.compile(r"^[ ]*:(?P<name>[a-z-]+):[ ]*(?P<value>.*)$")
+_LITERAL = re.compile(r"^(?![ ]*\.\. )[^\n]*\S::$")
+_REPO_PATH = re.compile(r"^(?:tests|benchmarks|scripts|src|docs|rules|jurisdictions|\.ci)/\S*$")
+_LEXGAP = re.compile(r"^(?:\.venv/bin/)?lexgap$")
+
+# ``text`` blocks are not examples the suite runs; each says why, or which test checks it.
+TEXT_BLOCKS = {
+    ("docs/errors.rst", "FILE:LINE:COLUMN: error[CODE]: message"): "the shape of a message",
+    ("docs/tutorial.rst", "FAIL pledge.lexgap:67:3: test "): "test_tutorial_failing_test",
+}
 _ERROR_CODE = re.compile(r"#\s*(?:error|lint)\[(?P<code>[a-z0-9-]+)\]")
 
 
@@ -151,6 +176,7 @@ class Page:
         return target
 
     skipped: list[str]
+    config: pytest.Config
 
     def run(self, block: Block) -> None:
         if "needs-durable" in block.classes and not _has_durable_backend():
@@ -217,6 +243,37 @@ class Page:
         j = lexgap.parse_jurisdiction(block.text, block.where)
         assert not j.check_types(vocabulary_types()), block.where
 
+    def run_json(self, block: Block) -> None:
+        self.run_yaml(block)
+
+    # -- toml, bash --
+
+    def run_toml(self, block: Block) -> None:
+        data = tomllib.loads(block.text)
+        options = data.get("tool", {}).get("pytest", {}).get("ini_options", {})
+        for name in options:
+            try:
+                self.config.getini(name)
+            except ValueError:
+                pytest.fail(f"{block.where}: pytest does not know the ini option {name!r}")
+
+    def run_bash(self, block: Block) -> None:
+        for line in block.text.replace("\\\n", " ").splitlines():
+            for command in line.split("&&"):
+                argv = shlex.split(command, comments=True)
+                while argv and re.match(r"^[A-Z_]+=", argv[0]):
+                    argv.pop(0)  # NOTE: environment assignments before the command.
+                if not argv:
+                    continue
+                if _LEXGAP.match(argv[0]):
+                    code, output = run_cli(argv[1:])
+                    assert code != 3, f"{block.where}: internal error in `{command}`:\n{output}"
+                    assert code in (0, 1), f"{block.where}: `{command}` failed:\n{output}"
+                    continue
+                for arg in argv[1:]:
+                    if _REPO_PATH.match(arg):
+                        assert (ROOT / arg).exists(), f"{block.where}: no such file {arg}"
+
     # -- python --
 
     def run_python(self, block: Block) -> None:
@@ -248,8 +305,7 @@ class Page:
                 commands[-1][1].append(line)
         for command, shown in commands:
             argv = shlex.split(command)
-            if argv[0] != "lexgap":
-                continue
+            assert argv[0] == "lexgap", f"{block.where}: `{command}` is not a lexgap command"
             code, output = run_cli(argv[1:])
             assert code != 3, f"{block.where}: internal error in `{command}`:\n{output}"
             if "illustrative" in block.classes:
@@ -262,13 +318,16 @@ class Page:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
-def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_examples_run(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pytestconfig: pytest.Config
+) -> None:
     """Every code block of the page runs and shows what lexgap really does."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NO_COLOR", "1")
     runner = Page(tmp_path)
     runner.globs = {}
     runner.skipped = []
+    runner.config = pytestconfig
     for block in blocks_of(page):
         runner.run(block)
     if runner.skipped:
@@ -278,10 +337,44 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
 def test_every_page_is_checked() -> None:
     """The docs have pages, and their blocks use only languages the tests know."""
     assert len(PAGES) >= 8
-    known = {"lexgap", "yaml", "python", "pycon", "console", "bash", "json", "text", "none"}
+    known = {"lexgap", "yaml", "json", "toml", "python", "pycon", "console", "bash", "text"}
+    texts = set()
     for page in PAGES:
         for block in blocks_of(page):
             assert block.lang in known, f"{block.where}: unknown language {block.lang}"
+            if block.lang == "text":
+                key = next(
+                    (k for k in TEXT_BLOCKS if k[0] == block.page and block.text.startswith(k[1])),
+                    None,
+                )
+                assert key is not None, f"{block.where}: a text block not in TEXT_BLOCKS"
+                texts.add(key)
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            assert not _LITERAL.match(line), (
+                f"{page.relative_to(ROOT)}:{number}: a literal block (::), which no test runs;"
+                " use a code-block"
+            )
+    assert texts == set(TEXT_BLOCKS), f"TEXT_BLOCKS not in the docs: {set(TEXT_BLOCKS) - texts}"
+
+
+def test_tutorial_failing_test(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tutorial's failing ``lexgap test`` output is what a changed expectation prints."""
+    page = DOCS / "tutorial.rst"
+    blocks = list(blocks_of(page))
+    pack = "".join(
+        ("\n" if "append" in b.classes else "") + b.text
+        for b in blocks
+        if b.lang == "lexgap" and b.caption == "pledge.lexgap"
+    )
+    last = "expect pledge.sextortion gap"
+    assert pack.count(last) == 1
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    (tmp_path / "pledge.lexgap").write_text(pack.replace(last, "expect pledge.sextortion met"))
+    [shown] = [b for b in blocks if b.lang == "text" and b.text.startswith("FAIL ")]
+    code, output = run_cli(["test", "pledge.lexgap"])
+    assert code == 1
+    assert output == shown.text
 
 
 def test_lexer_tokenises_shipped_packs_without_errors() -> None:
@@ -360,3 +453,19 @@ def test_generated_pages_build_from_a_fresh_tree() -> None:
                     assert c.path in packs
     coverage = module.coverage_rst(ROOT / "jurisdictions", ROOT / "rules")
     assert "* - GB" in coverage
+
+
+def test_landing_page_has_a_picture_of_a_report() -> None:
+    """docs/index.rst shows an image of a report, drawn at build time from a real run."""
+    import importlib.util
+
+    text = (DOCS / "index.rst").read_text(encoding="utf-8")
+    assert ".. image:: _generated/report.svg" in text
+    path = DOCS / "_ext" / "reportpicture.py"
+    spec = importlib.util.spec_from_file_location("reportpicture", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    svg = module.report_svg()
+    assert svg.startswith("<svg") and "</svg>" in svg
+    assert "GAP" in svg and "AU" in svg

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import lexgap
+import lexgap.types
 from lexgap.types import DURATION, BoolType, EnumType, ListType, StringType
 
 HEAD = "jurisdiction: GB\nname: United Kingdom\n"
@@ -177,3 +178,64 @@ class TestErrors:
         d = info.value.first
         assert (d.code, d.span.line) == ("fact-type", 4)
         assert hint_word in (d.hint or "") + d.message
+
+
+_FAST_TYPES = [
+    lexgap.types.BoolType(),
+    lexgap.types.NumberType(),
+    lexgap.types.DurationType(),
+    lexgap.types.StringType(),
+    lexgap.types.EnumType(("a", "b", "signed")),
+]
+_FAST_TEXTS = [
+    "true",
+    "True",
+    "FALSE",
+    "yes",
+    "on",
+    "unknown",
+    "18",
+    "-3",
+    "0.5",
+    "017",
+    "00",
+    "1e3",
+    "+4",
+    "1_000",
+    "24h",
+    "1h30min",
+    "PT24H",
+    "90min",
+    "7d",
+    "2w",
+    "0s",
+    "a",
+    "signed",
+    "c",
+    "",
+    " ",
+    "2024-12-05",
+    "9" * 60,
+    "1" * 40 + "h",
+]
+
+
+@pytest.mark.parametrize("type_", _FAST_TYPES, ids=str)
+def test_fast_converter_agrees_with_convert(type_: lexgap.types.Type) -> None:
+    """The evaluator's fast conversion gives convert's value, or defers (NOT_FAST) to it."""
+    from lexgap.facts import NOT_FAST, Raw, convert, fast_converter
+
+    fast = fast_converter(type_)
+    assert fast is not None
+    raws = [Raw("null")] + [
+        Raw("scalar", text, plain) for text in _FAST_TEXTS for plain in (True, False)
+    ]
+    raws.append(Raw("seq", items=(Raw("scalar", "a"),)))
+    for raw in raws:
+        problems: list[lexgap.Diagnostic] = []
+        want = convert(raw, type_, "x", problems)
+        got = fast(raw)
+        if got is NOT_FAST:
+            continue
+        assert not problems, f"{raw}: fast accepted what convert refuses"
+        assert got == want and type(got) is type(want), f"{raw}: {got!r} != {want!r}"

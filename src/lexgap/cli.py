@@ -266,24 +266,38 @@ def _echo_text(text: str) -> None:
         click.echo(text, nl=False)
         return
     from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=True)
+    for line in styled_lines(text):
+        console.print(line)
+
+
+_VERDICT_STYLES = {
+    ": MET": "green",
+    ": GAP": "bold red",
+    ": UNKNOWN": "yellow",
+    ": NOT APPLICABLE": "dim",
+}
+
+
+def styled_lines(text: str) -> list[Any]:
+    """A text report's lines as ``rich.text.Text``, verdict words coloured (as on a terminal).
+
+    Also used by the docs build to draw the landing page's picture of a report.
+    """
     from rich.text import Text
 
-    styles = {
-        ": MET": "green",
-        ": GAP": "bold red",
-        ": UNKNOWN": "yellow",
-        ": NOT APPLICABLE": "dim",
-    }
-    console = Console(highlight=False, soft_wrap=True)
+    lines = []
     for line in text.splitlines():
         rich_line = Text(line)
         # NOTE: only a result's heading is coloured; codes and criterion ids cannot hold
         # spaces or colons, so a title or note that says ": GAP (as of" is left plain.
         heading = _HEADING.match(line)
         if heading:
-            style = styles[": " + heading.group(1)]
+            style = _VERDICT_STYLES[": " + heading.group(1)]
             rich_line.stylize(style, heading.start(1), heading.end(1))
-        console.print(rich_line)
+        lines.append(rich_line)
+    return lines
 
 
 _HEADING = re.compile(

@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime
 import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from lexgap.diagnostics import Diagnostic, FactsError, UsageError
 from lexgap.facts import (
+    NOT_FAST,
     FactValue,
     Jurisdiction,
+    Raw,
     fact_files_in,
+    fast_converter,
     is_folder,
     load_jurisdiction,
     load_jurisdictions,
@@ -44,6 +47,24 @@ def program_for(pack: Pack) -> Program:
     return program
 
 
+_Plan = list[tuple[str, int, Callable[[Raw], Value] | None]]
+
+
+def _plan(program: Program) -> _Plan:
+    """Each fact's path, slot and fast converter (made once per program)."""
+    cached = program.pack.cache.get("native-plan")
+    if isinstance(cached, tuple) and cached[0] is program:
+        plan: _Plan = cached[1]
+        return plan
+    facts = program.pack.facts
+    plan = [
+        (path, slot, fast_converter(facts[path].type))
+        for path, slot in program.fact_slots.items()
+    ]
+    program.pack.cache["native-plan"] = (program, plan)
+    return plan
+
+
 def _prepare(program: Program, jurisdiction: Jurisdiction) -> Any:
     """Type a jurisdiction's facts for a program once; split timeless from timed facts.
 
@@ -59,10 +80,18 @@ def _prepare(program: Program, jurisdiction: Jurisdiction) -> Any:
     problems: list[Diagnostic] = []
     pack_facts = program.pack.facts
     facts = jurisdiction.facts
-    for path, slot in program.fact_slots.items():
+    for path, slot, fast in _plan(program):
         entries = facts.get(path)
         if not entries:
             continue
+        if fast is not None and len(entries) == 1:
+            entry = entries[0]
+            if entry.since is None and entry.until is None:
+                value = fast(entry.raw)
+                if value is not NOT_FAST:
+                    base[slot] = value
+                    static_entries[path] = entry
+                    continue
         try:
             values = jurisdiction.typed_values(path, pack_facts[path].type)
         except FactsError as err:

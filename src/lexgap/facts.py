@@ -13,10 +13,10 @@ import datetime
 import itertools
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import yaml
@@ -181,6 +181,69 @@ def convert(raw: Raw, type_: Type, path: str, problems: list[Diagnostic]) -> Val
             )
         )
     return value
+
+
+#: Returned by a fast converter for a value that needs the full :func:`convert`.
+NOT_FAST: Value = cast("Value", object())
+
+
+def fast_converter(type_: Type) -> Callable[[Raw], Value] | None:
+    """A quick conversion of one raw value to ``type_``, for the evaluator's hot path.
+
+    It gives what :func:`convert` gives for the common cases (unknown, and a scalar that
+    fits) and ``NOT_FAST`` for anything else, which the caller then converts in full (so
+    errors keep their diagnostics). None for types without one (lists, dates).
+    """
+    if isinstance(type_, BoolType):
+
+        def bool_(raw: Raw) -> Value:
+            if raw.kind != "scalar" or not raw.plain:
+                return None if raw.kind == "null" else NOT_FAST
+            if raw.text == "unknown":
+                return None
+            value = _BOOLS.get(raw.text)
+            return NOT_FAST if value is None else value
+
+        return bool_
+    if isinstance(type_, NumberType):
+
+        def number(raw: Raw) -> Value:
+            if raw.kind != "scalar" or not raw.plain:
+                return None if raw.kind == "null" else NOT_FAST
+            text = raw.text
+            if text == "unknown":
+                return None
+            if _LEADING_ZERO.match(text):
+                return NOT_FAST
+            value = parse_number(text)
+            return NOT_FAST if value is None else value
+
+        return number
+    if isinstance(type_, DurationType):
+
+        def duration(raw: Raw) -> Value:
+            if raw.kind != "scalar":
+                return None if raw.kind == "null" else NOT_FAST
+            text = raw.text
+            if raw.plain and text == "unknown":
+                return None
+            seconds = parse_duration_literal(text) if len(text) <= MAX_NUMBER_CHARS else None
+            return NOT_FAST if seconds is None else seconds
+
+        return duration
+    if isinstance(type_, EnumType | StringType):
+        members = frozenset(type_.members) if isinstance(type_, EnumType) else None
+
+        def name(raw: Raw) -> Value:
+            if raw.kind != "scalar":
+                return None if raw.kind == "null" else NOT_FAST
+            text = raw.text
+            if raw.plain and text == "unknown":
+                return None
+            return text if members is None or text in members else NOT_FAST
+
+        return name
+    return None
 
 
 def _found(raw: Raw) -> str:
