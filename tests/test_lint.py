@@ -83,10 +83,10 @@ def test_conflict_search_leaves_out_criteria_already_impossible(
 
 
 def test_unused_fact_only_from_the_root_file(planted: list[Diagnostic]) -> None:
-    """An unused fact of the pack's own file is a warning; the vocabulary's are not reported."""
+    """An unused fact of the pack's own file is an error; the vocabulary's are not reported."""
     facts = _by_code(planted, "unused-fact")
     assert [f.message.split("'")[1] for f in facts] == ["law.never.used"]
-    assert facts[0].span.line == 13 and facts[0].severity is Severity.WARNING
+    assert facts[0].span.line == 13 and facts[0].severity is Severity.ERROR
     [d] = _by_code(planted, "unused-definition")
     assert "never_used_def" in d.message
 
@@ -151,7 +151,7 @@ def test_cli_text_output_is_compiler_style() -> None:
     """Text findings read file:line:col: severity[code]: message, then a summary line."""
     result = CliRunner().invoke(cli, ["lint", str(PLANTED)])
     assert f"{PLANTED}:20:11: error[require-never-true]:" in result.output
-    assert result.output.rstrip().endswith("4 error(s), 4 warning(s)")
+    assert result.output.rstrip().endswith("7 error(s), 1 warning(s)")
 
 
 def test_json_output_shape() -> None:
@@ -159,7 +159,7 @@ def test_json_output_shape() -> None:
     result = CliRunner().invoke(cli, ["lint", "--format", "json", str(PLANTED)])
     data = json.loads(result.output)
     assert set(data) == {"findings", "errors", "warnings"}
-    assert (data["errors"], data["warnings"]) == (4, 4)
+    assert (data["errors"], data["warnings"]) == (7, 1)
     conflict = next(f for f in data["findings"] if f["code"] == "criteria-conflict")
     assert set(conflict) >= {
         "code",
@@ -197,14 +197,15 @@ def test_load_errors_are_findings(tmp_path: Path) -> None:
 
 
 def test_comparing_two_facts_is_only_heuristic(tmp_path: Path) -> None:
-    """Outside the exact fragment a finding says 'no example found in N tries', as a warning."""
+    """Outside the exact fragment a finding says 'no example found in N tries'; still an
+    error (a problem found), marked not proven."""
     pack = _pack(
         tmp_path,
         "fact a: number\nfact b: number\n"
         'criterion t.cyc { title "c" cites "x" require a > b and b > a }\n',
     )
     [f] = _by_code(lint_pack(pack), "require-never-true")
-    assert f.proven is False and f.severity is Severity.WARNING
+    assert f.proven is False and f.severity is Severity.ERROR
     assert "no example found in" in f.message and f.tries > 0
 
 

@@ -53,7 +53,7 @@ from lexgap import ast, ir
 from lexgap.diagnostics import Diagnostic, Severity
 from lexgap.evaluate import program_for
 from lexgap.model import Criterion, Pack
-from lexgap.native import Program, kleene_and, kleene_implies, kleene_not
+from lexgap.native import Program, kleene_and, kleene_implies, kleene_not, kleene_or
 from lexgap.span import Span
 from lexgap.types import (
     BoolType,
@@ -524,7 +524,10 @@ def _criterion_ref(c: Criterion) -> tuple[str, Span]:
 
 
 def _severity(outcome: Outcome) -> Severity:
-    return Severity.ERROR if outcome.proven else Severity.WARNING
+    """Every problem the search finds is an error, proven or not (the finding says which):
+    ``lint`` exits 1 on it. Only a missing ``cites`` is a mere warning."""
+    del outcome
+    return Severity.ERROR
 
 
 def check_unused(analysis: Analysis) -> list[Diagnostic]:
@@ -567,7 +570,7 @@ def check_unused(analysis: Analysis) -> list[Diagnostic]:
                     "message uses it",
                     decl.span,
                     hint="remove it, or move it to a shared vocabulary file",
-                    severity=Severity.WARNING,
+                    severity=Severity.ERROR,
                 )
             )
         elif isinstance(decl, ast.Define) and decl.path not in used_defs:
@@ -576,7 +579,8 @@ def check_unused(analysis: Analysis) -> list[Diagnostic]:
                     "unused-definition",
                     f"definition '{decl.path}' is never used by a criterion or gap message",
                     decl.span,
-                    severity=Severity.WARNING,
+                    hint="remove it, or use it in a criterion",
+                    severity=Severity.ERROR,
                 )
             )
     return findings
@@ -598,29 +602,116 @@ def check_cites(analysis: Analysis) -> list[Diagnostic]:
     ]
 
 
+#: Random assignments that sort criteria over the same facts into candidate duplicates.
+FINGERPRINT_TRIES = 24
+
+
+def _xor(f: Fn, g: Fn) -> Fn:
+    return kleene_or([kleene_and([f, kleene_not(g)]), kleene_and([kleene_not(f), g])])
+
+
+def _verdict_fns(analysis: Analysis, c: Criterion) -> tuple[Fn, Fn]:
+    """``applies`` (true when absent) and ``met``: together they fix the verdict."""
+    applies, require = analysis.fns(c)
+    if applies is None:
+        return (lambda env: True), require
+    return applies, kleene_and([applies, require])
+
+
+def _fingerprints(analysis: Analysis, group: list[Criterion]) -> dict[str, tuple[Any, ...]]:
+    """Each criterion's verdicts on the same few random assignments of the facts it reads.
+
+    NOTE: criteria with different fingerprints differ somewhere, so only criteria with the
+    same fingerprint need the (costlier) search for a difference; this keeps thousands of
+    criteria over one fact cheap.
+    """
+    names = analysis.criterion_vars(group[0])
+    variables = [analysis.vars[n] for n in sorted(names)]
+    def_names = frozenset().union(*(analysis.criterion_defs(c) for c in group))
+    slots = {analysis.program.def_slots[d] for d in def_names}
+    defs = [(slot, fn) for slot, fn in analysis.program.def_fns if slot in slots]
+    fns = {c.path: _verdict_fns(analysis, c) for c in group}
+    prints: dict[str, list[Any]] = {c.path: [] for c in group}
+    rng = random.Random(analysis.seed)
+    env: list[Any] = [None] * analysis.program.size
+    for _ in range(FINGERPRINT_TRIES):
+        for var in variables:
+            env[var.slot] = var.random(rng)
+        for slot, fn in defs:
+            env[slot] = fn(env)
+        for path, (applies, met) in fns.items():
+            prints[path].append((applies(env), met(env)))
+    return {path: tuple(values) for path, values in prints.items()}
+
+
 def check_duplicates(analysis: Analysis) -> list[Diagnostic]:
-    """Two criteria with the same requirement and applicability (canonical text)."""
-    first: dict[tuple[str | None, str], Criterion] = {}
+    """Two criteria with the same requirement and applicability: the same verdict in every
+    jurisdiction, however they are written (operands reordered, ``implies`` spelled out,
+    bounds restated), proven over representative values where the fragment allows."""
+    groups: dict[frozenset[str], list[Criterion]] = {}
+    for c in analysis.pack.criteria:
+        # NOTE: criteria that can never be met or never apply already have a finding; two of
+        # them over one fact are "duplicates" only in that both are always gaps.
+        if c.path not in analysis.excluded:
+            groups.setdefault(analysis.criterion_vars(c), []).append(c)
+    found: dict[str, tuple[Criterion, Outcome | None]] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        prints = _fingerprints(analysis, group)
+        buckets: dict[tuple[Any, ...], list[Criterion]] = {}
+        for c in group:
+            buckets.setdefault(prints[c.path], []).append(c)
+        for bucket in buckets.values():
+            for i, later in enumerate(bucket):
+                for original in bucket[:i]:
+                    if original.path in found:
+                        continue
+                    outcome = _same_verdicts(analysis, original, later)
+                    if outcome is False:
+                        continue
+                    found[later.path] = (original, outcome)
+                    break
     findings: list[Diagnostic] = []
     for c in analysis.pack.criteria:
-        key = (c.applies.text if c.applies is not None else None, c.require.text)
-        original = first.setdefault(key, c)
-        if original is c:
+        if c.path not in found:
             continue
-        when = f" when {key[0]}" if key[0] is not None else ""
+        original, outcome = found[c.path]
+        when = f" when {c.applies.text}" if c.applies is not None else ""
+        label = "identical text" if outcome is None else outcome.label()
         findings.append(
             Finding(
                 "duplicate-requirement",
                 f"criterion '{c.path}' requires the same as '{original.path}' "
-                f"({c.require.text}{when})",
+                f"({c.require.text}{when}): the same verdict in every jurisdiction ({label})",
                 c.span,
                 hint="merge them, or cite both sources on one criterion",
-                severity=Severity.WARNING,
+                severity=Severity.ERROR,
                 related=((f"criterion '{original.path}'", original.span),),
                 criteria=(_criterion_ref(original), _criterion_ref(c)),
+                proven=True if outcome is None else outcome.proven,
+                tries=0 if outcome is None else outcome.tries,
             )
         )
     return findings
+
+
+def _same_verdicts(analysis: Analysis, a: Criterion, b: Criterion) -> Outcome | None | bool:
+    """``None`` when the texts are the same, an outcome when no jurisdiction tells the two
+    apart (proven or not), ``False`` when one does."""
+    a_applies = a.applies.text if a.applies is not None else None
+    b_applies = b.applies.text if b.applies is not None else None
+    if (a_applies, a.require.text) == (b_applies, b.require.text):
+        return None
+    (aa, am), (ba, bm) = _verdict_fns(analysis, a), _verdict_fns(analysis, b)
+    differs = kleene_or([_xor(aa, ba), _xor(am, bm)])
+    outcome = analysis.satisfiable(
+        differs,
+        analysis.criterion_vars(a) | analysis.criterion_vars(b),
+        analysis.criterion_defs(a) | analysis.criterion_defs(b),
+        analysis.criterion_inexact(a) | analysis.criterion_inexact(b),
+    )
+    return False if outcome.found else outcome
 
 
 def check_criteria(analysis: Analysis) -> list[Diagnostic]:
@@ -767,17 +858,22 @@ def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
             inexact = frozenset().union(*(inexact_sets[p] for p in paths))
             formula = kleene_and([_compliant(analysis, c) for c in combo])
             outcome = analysis.satisfiable(formula, var_names, def_names, inexact)
+            when_all_apply = False
             if outcome.found:
-                continue
+                outcome = _conflict_when_all_apply(analysis, combo, var_names, def_names, inexact)
+                if outcome is None:
+                    continue
+                when_all_apply = True
             conflicts.append(paths)
             shared = sorted(n for n in var_names if sum(n in var_sets[p] for p in paths) >= 2)
             names = ", ".join(f"'{c.path}'" for c in combo)
             reasons = "; ".join(_describe(c) for c in combo)
             over = f" over {', '.join(shared)}" if shared else ""
+            when = " when they all apply" if when_all_apply else ""
             findings.append(
                 Finding(
                     "criteria-conflict",
-                    f"criteria {names} can never all be met at once{over}: {reasons} "
+                    f"criteria {names} can never all be met at once{over}{when}: {reasons} "
                     f"({outcome.label()})",
                     combo[0].span,
                     hint="no jurisdiction can comply with all of them; check the constants "
@@ -792,15 +888,46 @@ def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
     return findings
 
 
+def _conflict_when_all_apply(
+    analysis: Analysis,
+    combo: tuple[Criterion, ...],
+    var_names: frozenset[str],
+    def_names: frozenset[str],
+    inexact: frozenset[str],
+) -> Outcome | None:
+    """The outcome showing that criteria which can all apply at once are then never all
+    met, although each alone can be met there; None when that is not so.
+
+    A jurisdiction where none of them applies complies with all, so such criteria are not
+    a conflict in the strict sense; but wherever they all apply one of them is a gap: their
+    requirements contradict each other (``applies mandated require period <= 24h`` beside
+    ``require period > 48h``). NOTE: "each alone can be met where all apply" keeps out a
+    criterion whose own requirement rules out another's ``applies`` (``require not m``
+    beside ``applies m``): that is a design, not a contradiction.
+    """
+    applies = [a for a in (analysis.fns(c)[0] for c in combo) if a is not None]
+    if not applies:
+        return None  # NOTE: without applies the strict check above already decided.
+    all_met = kleene_and([*applies, *(analysis.fns(c)[1] for c in combo)])
+    outcome = analysis.satisfiable(all_met, var_names, def_names, inexact)
+    if outcome.found:
+        return None
+    for c in combo:
+        alone = kleene_and([*applies, analysis.fns(c)[1]])
+        if not analysis.satisfiable(alone, var_names, def_names, inexact).found:
+            return None
+    return outcome
+
+
 #: The checks, in order.
-#: NOTE: check_criteria must run before check_conflicts: it fills ``analysis.excluded``
-#: with criteria that can never be met (any set containing one conflicts trivially) or
-#: never apply (they never stand in the way of compliance).
+#: NOTE: check_criteria must run before check_duplicates and check_conflicts: it fills
+#: ``analysis.excluded`` with criteria that can never be met (any set containing one
+#: conflicts trivially) or never apply (they never stand in the way of compliance).
 CHECKS: list[tuple[str, Callable[[Analysis], list[Diagnostic]]]] = [
     ("unused", check_unused),
     ("cites", check_cites),
-    ("duplicates", check_duplicates),
     ("criteria", check_criteria),
+    ("duplicates", check_duplicates),
     ("conflicts", check_conflicts),
 ]
 
