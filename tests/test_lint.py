@@ -389,8 +389,13 @@ def test_proven_findings_hold_on_random_jurisdictions(
             forbidden.setdefault(f.criteria[0][0], set()).add(never[f.code])
         if isinstance(f, Finding) and f.proven and f.code == "applies-never-true":
             forbidden.setdefault(f.criteria[0][0], set()).update({"met", "gap"})
+    # NOTE: a conflict "when they all apply" only says they are never all met; the others
+    # say they are never all met or not applicable.
     conflicts = [
-        {path for path, _ in f.criteria}
+        (
+            {path for path, _ in f.criteria},
+            ("met",) if "when they all apply" in f.message else ("met", "not_applicable"),
+        )
         for f in findings
         if isinstance(f, Finding) and f.proven and f.code == "criteria-conflict"
     ]
@@ -404,10 +409,150 @@ def test_proven_findings_hold_on_random_jurisdictions(
     for r in report.results:
         assert r.verdict.value not in forbidden.get(r.criterion, set()), (r.criterion, r.verdict)
     for j in jurisdictions:
-        complying = {
-            r.criterion
-            for r in report.results
-            if r.jurisdiction == j.code and r.verdict.value in ("met", "not_applicable")
-        }
-        for conflict in conflicts:
+        for conflict, good in conflicts:
+            complying = {
+                r.criterion
+                for r in report.results
+                if r.jurisdiction == j.code and r.verdict.value in good
+            }
             assert not conflict <= complying, (j.code, conflict)
+
+
+# ---- planted problems in varied spellings (each named, with codes and positions) -------------
+
+_FACTS = (
+    "fact x: number\nfact b: bool\nfact e: enum(a1, b1, c1)\nfact d: duration\n"
+    "fact w: date\nfact k: bool\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("require", "code"),
+    [
+        ("x > 10 and x < 5", "require-never-true"),
+        ("b and not b", "require-never-true"),
+        ("e == a1 and e == b1", "require-never-true"),
+        ("d < 1h and d > 2d", "require-never-true"),
+        ("w < 2020-01-01 and w > 2021-01-01", "require-never-true"),
+        ("known(k) and not known(k)", "require-never-true"),
+        ("b or not b", "require-never-false"),
+        ("x >= 0 or x < 0", "require-never-false"),
+        ("known(k) or not known(k)", "require-never-false"),
+        ("e in [a1, b1, c1]", "require-never-false"),
+        ("b implies b", "require-never-false"),
+    ],
+)
+def test_planted_requirement_is_reported_on_its_criterion(
+    tmp_path: Path, require: str, code: str
+) -> None:
+    """A requirement that can never hold, or never fail, is one proven error on its require."""
+    pack = _pack(
+        tmp_path,
+        _FACTS + 'criterion t.ok { title "o" cites "c" require x > 1 and b and e == a1 and d < 1h '
+        "and w < 2020-01-01 and known(k) }\n"
+        f'criterion t.bad {{ title "t" cites "c" require {require} }}\n',
+    )
+    findings = lint_pack(pack)
+    [f] = [g for g in findings if g.code == code]
+    assert isinstance(f, Finding) and _criteria(f) == ["t.bad"]
+    line = f'criterion t.bad {{ title "t" cites "c" require {require} }}'
+    assert (f.span.line, f.span.column) == (9, line.index(require) + 1)
+    assert f.proven is True and f.severity is Severity.ERROR
+    assert [g.code for g in findings] == [code]
+
+
+def test_contradiction_through_a_definition(tmp_path: Path) -> None:
+    """A contradiction hidden in a definition is found on the criterion that uses it."""
+    pack = _pack(
+        tmp_path,
+        "fact x: number\ndefine odd = x > 10 and x < 5\n"
+        'criterion t.d { title "t" cites "c" require odd }\n',
+    )
+    [f] = lint_pack(pack)
+    assert f.code == "require-never-true" and _criteria(f) == ["t.d"]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("require d <= 24h", "require d > 48h"),
+        ("require e == c1", "require e == a1"),
+        ("require b", "require not b"),
+        ("applies k require d <= 24h", "require d > 48h"),
+        ("applies k require b", "applies k require not b"),
+        ("applies k require x >= 18", "applies not b require x < 16"),
+    ],
+)
+def test_contradicting_pair_is_named(tmp_path: Path, first: str, second: str) -> None:
+    """Two contradicting criteria, with or without applies, are one conflict naming both."""
+    pack = _pack(
+        tmp_path,
+        _FACTS.replace("fact w: date\n", "")
+        + f'criterion t.one {{ title "1" cites "c" {first} }}\n'
+        f'criterion t.two {{ title "2" cites "c" {second} }}\n',
+    )
+    findings = lint_pack(pack)
+    [f] = _by_code(findings, "criteria-conflict")
+    assert _criteria(f) == ["t.one", "t.two"] and f.proven is True
+    assert [s.line for _, s in f.criteria] == [7, 8]
+    assert [g.code for g in findings if g.code not in ("unused-fact",)] == ["criteria-conflict"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("applies x > 3 require b and k", "applies (x > 3) require k and b"),
+        ("require b implies k", "require not b or k"),
+        ("require e == a1 or e == b1", "require e in [b1, a1]"),
+        ("require x >= 18 and (b or k)", "require (k or b) and 18 <= x"),
+    ],
+)
+def test_duplicates_written_differently(tmp_path: Path, first: str, second: str) -> None:
+    """Criteria with the same verdict everywhere are duplicates however they are written."""
+    pack = _pack(
+        tmp_path,
+        "fact x: number\nfact b: bool\nfact k: bool\nfact e: enum(a1, b1, c1)\n"
+        f'criterion t.one {{ title "1" cites "c" {first} }}\n'
+        f'criterion t.two {{ title "2" cites "c" {second} }}\n',
+    )
+    findings = [f for f in lint_pack(pack) if f.code != "unused-fact"]
+    [f] = _by_code(findings, "duplicate-requirement")
+    assert _criteria(f) == ["t.one", "t.two"] and f.span.line == 7
+    assert f.proven is True and f.severity is Severity.ERROR
+    assert len(findings) == 1
+
+
+def test_consistent_pack_has_no_false_positives(tmp_path: Path) -> None:
+    """Different facts, overlapping ranges, enums under or and disjoint applies: no finding."""
+    pack = _pack(
+        tmp_path,
+        "fact a: bool\nfact n: number\nfact e: enum(x1, y1, z1)\nfact f: enum(x1, y1, z1)\n"
+        "fact d: duration\n"
+        'criterion t.a { title "t" cites "c" require a }\n'
+        'criterion t.n { title "t" cites "c" require n >= 18 }\n'
+        'criterion t.m { title "t" cites "c" require n < 21 }\n'
+        'criterion t.e { title "t" cites "c" require e == x1 or e == y1 }\n'
+        'criterion t.f { title "t" cites "c" require f == z1 or e == z1 }\n'
+        'criterion t.d { title "t" cites "c" applies a require d <= 24h }\n'
+        'criterion t.g { title "t" cites "c" applies not a require d > 48h }\n'
+        'criterion t.h { title "t" cites "c" require not a or n > 3 }\n'
+        'criterion t.i { title "t" cites "c" applies a require n < 30 }\n',
+    )
+    assert lint_pack(pack, strict=True) == []
+
+
+def test_cli_exit_1_on_an_unused_fact_alone(tmp_path: Path) -> None:
+    """An unused fact is a problem: exit 1 in text and JSON; the fact's position is given."""
+    path = tmp_path / "u.lexgap"
+    path.write_text(
+        'pack u { title "u" }\nfact a: bool\nfact spare: number\n'
+        'criterion u.a { title "a" cites "c" require a }\n',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    text = runner.invoke(cli, ["lint", str(path)])
+    assert text.exit_code == 1 and f"{path}:3:1: error[unused-fact]" in text.output
+    result = runner.invoke(cli, ["lint", "--format", "json", str(path)])
+    assert result.exit_code == 1
+    [f] = json.loads(result.output)["findings"]
+    assert (f["code"], f["line"], f["column"], f["severity"]) == ("unused-fact", 3, 1, "error")

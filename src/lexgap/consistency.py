@@ -667,8 +667,8 @@ def check_duplicates(analysis: Analysis) -> list[Diagnostic]:
                 for original in bucket[:i]:
                     if original.path in found:
                         continue
-                    outcome = _same_verdicts(analysis, original, later)
-                    if outcome is False:
+                    same, outcome = _same_verdicts(analysis, original, later)
+                    if not same:
                         continue
                     found[later.path] = (original, outcome)
                     break
@@ -696,13 +696,13 @@ def check_duplicates(analysis: Analysis) -> list[Diagnostic]:
     return findings
 
 
-def _same_verdicts(analysis: Analysis, a: Criterion, b: Criterion) -> Outcome | None | bool:
-    """``None`` when the texts are the same, an outcome when no jurisdiction tells the two
-    apart (proven or not), ``False`` when one does."""
+def _same_verdicts(analysis: Analysis, a: Criterion, b: Criterion) -> tuple[bool, Outcome | None]:
+    """Whether no jurisdiction tells the two apart, and the search's outcome (None when
+    the texts are the same: nothing to search)."""
     a_applies = a.applies.text if a.applies is not None else None
     b_applies = b.applies.text if b.applies is not None else None
     if (a_applies, a.require.text) == (b_applies, b.require.text):
-        return None
+        return True, None
     (aa, am), (ba, bm) = _verdict_fns(analysis, a), _verdict_fns(analysis, b)
     differs = kleene_or([_xor(aa, ba), _xor(am, bm)])
     outcome = analysis.satisfiable(
@@ -711,7 +711,7 @@ def _same_verdicts(analysis: Analysis, a: Criterion, b: Criterion) -> Outcome | 
         analysis.criterion_defs(a) | analysis.criterion_defs(b),
         analysis.criterion_inexact(a) | analysis.criterion_inexact(b),
     )
-    return False if outcome.found else outcome
+    return not outcome.found, outcome
 
 
 def check_criteria(analysis: Analysis) -> list[Diagnostic]:
@@ -860,10 +860,10 @@ def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
             outcome = analysis.satisfiable(formula, var_names, def_names, inexact)
             when_all_apply = False
             if outcome.found:
-                outcome = _conflict_when_all_apply(analysis, combo, var_names, def_names, inexact)
-                if outcome is None:
+                applying = _conflict_when_all_apply(analysis, combo, var_names, def_names, inexact)
+                if applying is None:
                     continue
-                when_all_apply = True
+                outcome, when_all_apply = applying, True
             conflicts.append(paths)
             shared = sorted(n for n in var_names if sum(n in var_sets[p] for p in paths) >= 2)
             names = ", ".join(f"'{c.path}'" for c in combo)
