@@ -351,12 +351,85 @@ def test_assert_tests_pass(tmp_path: Path) -> None:
 
 
 def test_test_coverage_command() -> None:
-    """lexgap test --coverage reports criteria tested and and/or operands seen."""
+    """lexgap test --coverage reports criteria tested, verdicts reached and branches."""
     result = CliRunner().invoke(cli, ["test", "--coverage", str(CLEAN)])
     assert result.exit_code == 0, result.output
-    assert "clean.mandated: expected verdicts not tested" in result.output
+    assert "clean.mandated: not tested (no expect); verdicts reached met" in result.output
     assert "3/4 criteria tested" in result.output
     assert "1 passed, 0 failed" in result.output
+
+
+_COVERED = """pack cov { title "c" }
+fact a: bool
+fact b: bool
+fact n: number
+define both = a and b
+criterion cov.x {
+  title "x"
+  cites "c"
+  require n >= 18 or both
+}
+criterion cov.y {
+  title "y"
+  cites "c"
+  applies a
+  require n < 30
+}
+test "adult" {
+  given { n = 20 a = true b = false }
+  expect cov.x met
+}
+test "child" {
+  given { n = 10 a = true b = true }
+  expect cov.x met
+}
+"""
+
+
+def test_coverage_names_branches_and_verdicts(tmp_path: Path) -> None:
+    """Coverage lists each and/or operand (also inside definitions) with the values the
+    tests gave it, and per criterion the verdicts reached and the verdicts expected."""
+    from lexgap.packtests import coverage, run_tests
+
+    path = tmp_path / "cov.lexgap"
+    path.write_text(_COVERED, encoding="utf-8")
+    pack = lexgap.load_pack(path)
+    x, y = coverage(pack, run_tests(pack))
+    assert (x.criterion, x.tests, x.reached, x.expected) == ("cov.x", 2, ("met",), ("met",))
+    seen = {b.text: (b.seen_true, b.seen_false, b.span.line) for b in x.branches}
+    assert seen == {
+        "n >= 18": (True, True, 9),
+        "both": (True, True, 9),
+        "a": (True, False, 5),
+        "b": (True, True, 5),
+    }
+    assert (y.tests, y.reached, y.expected, y.branches) == (0, ("met",), (), ())
+    text = CliRunner().invoke(cli, ["test", "--coverage", str(path)]).output
+    assert f"branch a at {path}:5:15: seen true only" in text
+    assert "cov.y: not tested (no expect)" in text
+    assert "1/2 criteria tested; 3/4 and/or operands seen both true and false" in text
+
+
+def test_coverage_json(tmp_path: Path) -> None:
+    """``test --coverage --format json`` gives the same coverage as data, and the counts."""
+    path = tmp_path / "cov.lexgap"
+    path.write_text(_COVERED, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["test", "--coverage", "--format", "json", str(path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["passed"], data["failed"]) == (2, 0)
+    [entry] = data["packs"]
+    x = entry["coverage"][0]
+    assert x["criterion"] == "cov.x" and x["verdicts_reached"] == ["met"]
+    a = next(b for b in x["branches"] if b["text"] == "a")
+    assert (a["seen_true"], a["seen_false"], a["line"], a["column"]) == (True, False, 5, 15)
+    failing = tmp_path / "bad.lexgap"
+    failing.write_text(
+        _COVERED.replace("n = 10 a = true b = true", "n = 10 a = false"), encoding="utf-8"
+    )
+    bad = CliRunner().invoke(cli, ["test", "--format", "json", str(failing)])
+    assert bad.exit_code == 1
+    assert json.loads(bad.output)["failed"] == 1
 
 
 @pytest.mark.parametrize(

@@ -562,7 +562,7 @@ def _fact_entry(draw: Draw, t: Type) -> Any:
 
 
 def fact_files(
-    pack: lexgap.Pack, *, codes: st.SearchStrategy[str] | None = None
+    pack: lexgap.Pack | str | os.PathLike[str], *, codes: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[lexgap.Jurisdiction]:
     """Jurisdictions with well-typed facts for ``pack``, built by
     :func:`lexgap.jurisdiction_from_mapping`.
@@ -571,8 +571,9 @@ def fact_files(
     ints or Decimals, dates as ``datetime.date`` or ISO text, durations like ``"24h"``, enum
     members, lists), a value with a source, or values over time with non-overlapping
     ``since``/``until`` intervals. Every jurisdiction evaluates against ``pack`` without a
-    fact error.
+    fact error. ``pack`` is a loaded pack or the path of one.
     """
+    pack = _as_pack(pack)
     code_strategy = codes if codes is not None else st.sampled_from(("XA", "XB", "XC", "XD"))
     facts = {path: info.type for path, info in pack.facts.items()}
 
