@@ -592,7 +592,24 @@ def fact_files(
     return build()
 
 
-__all__ += ["assert_consistent", "assert_tests_pass", "fact_files"]
+def with_facts(jurisdiction: lexgap.Jurisdiction, facts: dict[str, Any]) -> lexgap.Jurisdiction:
+    """The same jurisdiction with some facts restated (the others kept as they are).
+
+    ``facts`` maps fact paths to what a fact file would say for them, in the Python forms
+    :func:`lexgap.jurisdiction_from_mapping` takes: ``{"takedown.notice_period": "12h"}``,
+    ``None`` for unknown, or a list of ``{"value": ..., "since": ...}`` entries. For
+    properties of the form "changing this fact so never turns met into gap".
+    """
+    restated = lexgap.jurisdiction_from_mapping(
+        {"jurisdiction": jurisdiction.code, "name": jurisdiction.name, "facts": facts},
+        source=f"<restated {jurisdiction.code}>",
+    )
+    # NOTE: evolve makes a new object, so no typed values or bindings cached for the old
+    # facts carry over.
+    return attrs.evolve(jurisdiction, facts={**jurisdiction.facts, **restated.facts})
+
+
+__all__ += ["assert_consistent", "assert_tests_pass", "fact_files", "with_facts"]
 
 
 # ---- the two backends, cross-checked --------------------------------------------------
