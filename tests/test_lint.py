@@ -629,3 +629,21 @@ def test_cli_exit_1_on_an_unused_fact_alone(tmp_path: Path) -> None:
     assert result.exit_code == 1
     [f] = json.loads(result.output)["findings"]
     assert (f["code"], f["line"], f["column"], f["severity"]) == ("unused-fact", 3, 1, "error")
+
+
+def test_fact_files_accepts_a_path_and_with_facts_restates() -> None:
+    """fact_files takes a pack's path as documented; with_facts restates only what it is
+    given, typed like a fact file, keeping the jurisdiction's other facts."""
+    from hypothesis import find
+
+    from lexgap.testing import with_facts
+
+    path = RULES / "weprotect-cta-2024.lexgap"
+    pack = lexgap.load_pack(path)
+    j = find(fact_files(str(path)), lambda j: "treaty.lanzarote" in j.facts)
+    k = with_facts(j, {"takedown.notice_period": "12h"})
+    assert {p: v for p, v in k.facts.items() if p != "takedown.notice_period"} == dict(j.facts)
+    period = pack.facts["takedown.notice_period"].type
+    assert k.value_at("takedown.notice_period", period, datetime.date(2025, 1, 1))[0] == 12 * 3600
+    unknown = with_facts(k, {"takedown.notice_period": None})
+    assert unknown.value_at("takedown.notice_period", period, datetime.date(2025, 1, 1))[0] is None
