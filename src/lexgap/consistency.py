@@ -604,6 +604,29 @@ def check_cites(analysis: Analysis) -> list[Diagnostic]:
 
 #: Random assignments that sort criteria over the same facts into candidate duplicates.
 FINGERPRINT_TRIES = 24
+#: Pairs of criteria compared by search for a difference, at most, per pack.
+MAX_DUPLICATE_CHECKS = 500
+
+
+def _canonical(node: ir.Expr) -> str:
+    """A key equal for expressions that differ only in the order of ``and``/``or`` operands
+    (or their nesting): such expressions have the same value in every jurisdiction."""
+    if isinstance(node, ir.And | ir.Or):
+        kind = type(node)
+        flat: list[str] = []
+        stack = list(node.operands)
+        while stack:
+            operand = stack.pop()
+            if type(operand) is kind:
+                stack.extend(operand.children())
+            else:
+                flat.append(_canonical(operand))
+        return f"{kind.__name__}(" + "\x00".join(sorted(flat)) + ")"
+    children = node.children()
+    if not children:
+        return f"{type(node).__name__}:{node.text}"
+    op = getattr(node, "op", "")
+    return f"{type(node).__name__}{op}(" + "\x01".join(_canonical(c) for c in children) + ")"
 
 
 def _xor(f: Fn, g: Fn) -> Fn:
@@ -647,16 +670,30 @@ def _fingerprints(analysis: Analysis, group: list[Criterion]) -> dict[str, tuple
 def check_duplicates(analysis: Analysis) -> list[Diagnostic]:
     """Two criteria with the same requirement and applicability: the same verdict in every
     jurisdiction, however they are written (operands reordered, ``implies`` spelled out,
-    bounds restated), proven over representative values where the fragment allows."""
+    bounds restated), proven over representative values where the fragment allows.
+
+    Criteria whose canonical forms agree are duplicates outright; others over the same
+    facts whose verdicts agree on a few random jurisdictions are compared by search, up to
+    MAX_DUPLICATE_CHECKS pairs per pack.
+    """
+    found: dict[str, tuple[Criterion, Outcome | None]] = {}
     groups: dict[frozenset[str], list[Criterion]] = {}
+    keys: dict[tuple[str, str], Criterion] = {}
     for c in analysis.pack.criteria:
         # NOTE: criteria that can never be met or never apply already have a finding; two of
         # them over one fact are "duplicates" only in that both are always gaps.
-        if c.path not in analysis.excluded:
-            groups.setdefault(analysis.criterion_vars(c), []).append(c)
-    found: dict[str, tuple[Criterion, Outcome | None]] = {}
+        if c.path in analysis.excluded:
+            continue
+        key = (_canonical(c.applies) if c.applies is not None else "", _canonical(c.require))
+        original = keys.setdefault(key, c)
+        if original is not c:
+            found[c.path] = (original, None)
+            continue
+        groups.setdefault(analysis.criterion_vars(c), []).append(c)
+    checks = 0
+    incomplete = False
     for group in groups.values():
-        if len(group) < 2:
+        if len(group) < 2 or incomplete:
             continue
         prints = _fingerprints(analysis, group)
         buckets: dict[tuple[Any, ...], list[Criterion]] = {}
@@ -667,18 +704,42 @@ def check_duplicates(analysis: Analysis) -> list[Diagnostic]:
                 for original in bucket[:i]:
                     if original.path in found:
                         continue
+                    checks += 1
+                    if checks > MAX_DUPLICATE_CHECKS:
+                        incomplete = True
+                        break
                     same, outcome = _same_verdicts(analysis, original, later)
-                    if not same:
-                        continue
-                    found[later.path] = (original, outcome)
+                    if same:
+                        found[later.path] = (original, outcome)
+                        break
+                if incomplete:
                     break
+            if incomplete:
+                break
     findings: list[Diagnostic] = []
+    if incomplete:
+        root_span = (
+            Span.point(analysis.root.file, 1, 1)
+            if analysis.root
+            else analysis.pack.criteria[0].span
+        )
+        findings.append(
+            Finding(
+                "duplicate-search-incomplete",
+                f"stopped comparing criteria over the same facts after "
+                f"{MAX_DUPLICATE_CHECKS} pairs; only criteria written alike (up to the order "
+                "of and/or operands) were checked for the rest",
+                root_span,
+                severity=Severity.WARNING,
+                proven=False,
+            )
+        )
     for c in analysis.pack.criteria:
         if c.path not in found:
             continue
-        original, outcome = found[c.path]
+        original, searched = found[c.path]
         when = f" when {c.applies.text}" if c.applies is not None else ""
-        label = "identical text" if outcome is None else outcome.label()
+        label = "written alike" if searched is None else searched.label()
         findings.append(
             Finding(
                 "duplicate-requirement",
@@ -689,20 +750,15 @@ def check_duplicates(analysis: Analysis) -> list[Diagnostic]:
                 severity=Severity.ERROR,
                 related=((f"criterion '{original.path}'", original.span),),
                 criteria=(_criterion_ref(original), _criterion_ref(c)),
-                proven=True if outcome is None else outcome.proven,
-                tries=0 if outcome is None else outcome.tries,
+                proven=True if searched is None else searched.proven,
+                tries=0 if searched is None else searched.tries,
             )
         )
     return findings
 
 
-def _same_verdicts(analysis: Analysis, a: Criterion, b: Criterion) -> tuple[bool, Outcome | None]:
-    """Whether no jurisdiction tells the two apart, and the search's outcome (None when
-    the texts are the same: nothing to search)."""
-    a_applies = a.applies.text if a.applies is not None else None
-    b_applies = b.applies.text if b.applies is not None else None
-    if (a_applies, a.require.text) == (b_applies, b.require.text):
-        return True, None
+def _same_verdicts(analysis: Analysis, a: Criterion, b: Criterion) -> tuple[bool, Outcome]:
+    """Whether no jurisdiction tells the two apart, and the search's outcome."""
     (aa, am), (ba, bm) = _verdict_fns(analysis, a), _verdict_fns(analysis, b)
     differs = kleene_or([_xor(aa, ba), _xor(am, bm)])
     outcome = analysis.satisfiable(
