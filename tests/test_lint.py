@@ -647,3 +647,19 @@ def test_fact_files_accepts_a_path_and_with_facts_restates() -> None:
     assert k.value_at("takedown.notice_period", period, datetime.date(2025, 1, 1))[0] == 12 * 3600
     unknown = with_facts(k, {"takedown.notice_period": None})
     assert unknown.value_at("takedown.notice_period", period, datetime.date(2025, 1, 1))[0] is None
+
+
+def test_duplicates_by_canonical_form_and_not_otherwise(tmp_path: Path) -> None:
+    """Regrouped and reordered and/or operands are duplicates outright ("written alike");
+    criteria over the same facts with different verdicts somewhere are not duplicates."""
+    pack = _pack(
+        tmp_path,
+        "fact p: bool\nfact q: bool\nfact r: bool\n"
+        'criterion t.one { title "1" cites "c" require (p and q) and r }\n'
+        'criterion t.two { title "2" cites "c" require r and (q and p) }\n'
+        'criterion t.three { title "3" cites "c" require p or q or r }\n'
+        'criterion t.four { title "4" cites "c" applies p require q or r }\n',
+    )
+    [f] = _by_code(lint_pack(pack), "duplicate-requirement")
+    assert _criteria(f) == ["t.one", "t.two"] and f.proven is True
+    assert "written alike" in f.message
