@@ -83,10 +83,10 @@ def test_conflict_search_leaves_out_criteria_already_impossible(
 
 
 def test_unused_fact_only_from_the_root_file(planted: list[Diagnostic]) -> None:
-    """An unused fact of the pack's own file is a warning; the vocabulary's are not reported."""
+    """An unused fact of the pack's own file is an error; the vocabulary's are not reported."""
     facts = _by_code(planted, "unused-fact")
     assert [f.message.split("'")[1] for f in facts] == ["law.never.used"]
-    assert facts[0].span.line == 13 and facts[0].severity is Severity.WARNING
+    assert facts[0].span.line == 13 and facts[0].severity is Severity.ERROR
     [d] = _by_code(planted, "unused-definition")
     assert "never_used_def" in d.message
 
@@ -151,7 +151,7 @@ def test_cli_text_output_is_compiler_style() -> None:
     """Text findings read file:line:col: severity[code]: message, then a summary line."""
     result = CliRunner().invoke(cli, ["lint", str(PLANTED)])
     assert f"{PLANTED}:20:11: error[require-never-true]:" in result.output
-    assert result.output.rstrip().endswith("4 error(s), 4 warning(s)")
+    assert result.output.rstrip().endswith("7 error(s), 1 warning(s)")
 
 
 def test_json_output_shape() -> None:
@@ -159,7 +159,7 @@ def test_json_output_shape() -> None:
     result = CliRunner().invoke(cli, ["lint", "--format", "json", str(PLANTED)])
     data = json.loads(result.output)
     assert set(data) == {"findings", "errors", "warnings"}
-    assert (data["errors"], data["warnings"]) == (4, 4)
+    assert (data["errors"], data["warnings"]) == (7, 1)
     conflict = next(f for f in data["findings"] if f["code"] == "criteria-conflict")
     assert set(conflict) >= {
         "code",
@@ -197,14 +197,15 @@ def test_load_errors_are_findings(tmp_path: Path) -> None:
 
 
 def test_comparing_two_facts_is_only_heuristic(tmp_path: Path) -> None:
-    """Outside the exact fragment a finding says 'no example found in N tries', as a warning."""
+    """Outside the exact fragment a finding says 'no example found in N tries'; still an
+    error (a problem found), marked not proven."""
     pack = _pack(
         tmp_path,
         "fact a: number\nfact b: number\n"
         'criterion t.cyc { title "c" cites "x" require a > b and b > a }\n',
     )
     [f] = _by_code(lint_pack(pack), "require-never-true")
-    assert f.proven is False and f.severity is Severity.WARNING
+    assert f.proven is False and f.severity is Severity.ERROR
     assert "no example found in" in f.message and f.tries > 0
 
 
@@ -350,12 +351,85 @@ def test_assert_tests_pass(tmp_path: Path) -> None:
 
 
 def test_test_coverage_command() -> None:
-    """lexgap test --coverage reports criteria tested and and/or operands seen."""
+    """lexgap test --coverage reports criteria tested, verdicts reached and branches."""
     result = CliRunner().invoke(cli, ["test", "--coverage", str(CLEAN)])
     assert result.exit_code == 0, result.output
-    assert "clean.mandated: expected verdicts not tested" in result.output
+    assert "clean.mandated: not tested (no expect); verdicts reached met" in result.output
     assert "3/4 criteria tested" in result.output
     assert "1 passed, 0 failed" in result.output
+
+
+_COVERED = """pack cov { title "c" }
+fact a: bool
+fact b: bool
+fact n: number
+define both = a and b
+criterion cov.x {
+  title "x"
+  cites "c"
+  require n >= 18 or both
+}
+criterion cov.y {
+  title "y"
+  cites "c"
+  applies a
+  require n < 30
+}
+test "adult" {
+  given { n = 20 a = true b = false }
+  expect cov.x met
+}
+test "child" {
+  given { n = 10 a = true b = true }
+  expect cov.x met
+}
+"""
+
+
+def test_coverage_names_branches_and_verdicts(tmp_path: Path) -> None:
+    """Coverage lists each and/or operand (also inside definitions) with the values the
+    tests gave it, and per criterion the verdicts reached and the verdicts expected."""
+    from lexgap.packtests import coverage, run_tests
+
+    path = tmp_path / "cov.lexgap"
+    path.write_text(_COVERED, encoding="utf-8")
+    pack = lexgap.load_pack(path)
+    x, y = coverage(pack, run_tests(pack))
+    assert (x.criterion, x.tests, x.reached, x.expected) == ("cov.x", 2, ("met",), ("met",))
+    seen = {b.text: (b.seen_true, b.seen_false, b.span.line) for b in x.branches}
+    assert seen == {
+        "n >= 18": (True, True, 9),
+        "both": (True, True, 9),
+        "a": (True, False, 5),
+        "b": (True, True, 5),
+    }
+    assert (y.tests, y.reached, y.expected, y.branches) == (0, ("met",), (), ())
+    text = CliRunner().invoke(cli, ["test", "--coverage", str(path)]).output
+    assert f"branch a at {path}:5:15: seen true only" in text
+    assert "cov.y: not tested (no expect)" in text
+    assert "1/2 criteria tested; 3/4 and/or operands seen both true and false" in text
+
+
+def test_coverage_json(tmp_path: Path) -> None:
+    """``test --coverage --format json`` gives the same coverage as data, and the counts."""
+    path = tmp_path / "cov.lexgap"
+    path.write_text(_COVERED, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["test", "--coverage", "--format", "json", str(path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["passed"], data["failed"]) == (2, 0)
+    [entry] = data["packs"]
+    x = entry["coverage"][0]
+    assert x["criterion"] == "cov.x" and x["verdicts_reached"] == ["met"]
+    a = next(b for b in x["branches"] if b["text"] == "a")
+    assert (a["seen_true"], a["seen_false"], a["line"], a["column"]) == (True, False, 5, 15)
+    failing = tmp_path / "bad.lexgap"
+    failing.write_text(
+        _COVERED.replace("n = 10 a = true b = true", "n = 10 a = false"), encoding="utf-8"
+    )
+    bad = CliRunner().invoke(cli, ["test", "--format", "json", str(failing)])
+    assert bad.exit_code == 1
+    assert json.loads(bad.output)["failed"] == 1
 
 
 @pytest.mark.parametrize(
@@ -388,8 +462,13 @@ def test_proven_findings_hold_on_random_jurisdictions(
             forbidden.setdefault(f.criteria[0][0], set()).add(never[f.code])
         if isinstance(f, Finding) and f.proven and f.code == "applies-never-true":
             forbidden.setdefault(f.criteria[0][0], set()).update({"met", "gap"})
+    # NOTE: a conflict "when they all apply" only says they are never all met; the others
+    # say they are never all met or not applicable.
     conflicts = [
-        {path for path, _ in f.criteria}
+        (
+            {path for path, _ in f.criteria},
+            ("met",) if "when they all apply" in f.message else ("met", "not_applicable"),
+        )
         for f in findings
         if isinstance(f, Finding) and f.proven and f.code == "criteria-conflict"
     ]
@@ -403,10 +482,184 @@ def test_proven_findings_hold_on_random_jurisdictions(
     for r in report.results:
         assert r.verdict.value not in forbidden.get(r.criterion, set()), (r.criterion, r.verdict)
     for j in jurisdictions:
-        complying = {
-            r.criterion
-            for r in report.results
-            if r.jurisdiction == j.code and r.verdict.value in ("met", "not_applicable")
-        }
-        for conflict in conflicts:
+        for conflict, good in conflicts:
+            complying = {
+                r.criterion
+                for r in report.results
+                if r.jurisdiction == j.code and r.verdict.value in good
+            }
             assert not conflict <= complying, (j.code, conflict)
+
+
+# ---- planted problems in varied spellings (each named, with codes and positions) -------------
+
+_FACTS = (
+    "fact x: number\nfact b: bool\nfact e: enum(a1, b1, c1)\nfact d: duration\n"
+    "fact w: date\nfact k: bool\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("require", "code"),
+    [
+        ("x > 10 and x < 5", "require-never-true"),
+        ("b and not b", "require-never-true"),
+        ("e == a1 and e == b1", "require-never-true"),
+        ("d < 1h and d > 2d", "require-never-true"),
+        ("w < 2020-01-01 and w > 2021-01-01", "require-never-true"),
+        ("known(k) and not known(k)", "require-never-true"),
+        ("b or not b", "require-never-false"),
+        ("x >= 0 or x < 0", "require-never-false"),
+        ("known(k) or not known(k)", "require-never-false"),
+        ("e in [a1, b1, c1]", "require-never-false"),
+        ("b implies b", "require-never-false"),
+    ],
+)
+def test_planted_requirement_is_reported_on_its_criterion(
+    tmp_path: Path, require: str, code: str
+) -> None:
+    """A requirement that can never hold, or never fail, is one proven error on its require."""
+    pack = _pack(
+        tmp_path,
+        _FACTS + 'criterion t.ok { title "o" cites "c" require x > 1 and b and e == a1 and d < 1h '
+        "and w < 2020-01-01 and known(k) }\n"
+        f'criterion t.bad {{ title "t" cites "c" require {require} }}\n',
+    )
+    findings = lint_pack(pack)
+    [f] = [g for g in findings if g.code == code]
+    assert isinstance(f, Finding) and _criteria(f) == ["t.bad"]
+    line = f'criterion t.bad {{ title "t" cites "c" require {require} }}'
+    assert (f.span.line, f.span.column) == (9, line.index(require) + 1)
+    assert f.proven is True and f.severity is Severity.ERROR
+    assert [g.code for g in findings] == [code]
+
+
+def test_contradiction_through_a_definition(tmp_path: Path) -> None:
+    """A contradiction hidden in a definition is found on the criterion that uses it."""
+    pack = _pack(
+        tmp_path,
+        "fact x: number\ndefine odd = x > 10 and x < 5\n"
+        'criterion t.d { title "t" cites "c" require odd }\n',
+    )
+    [f] = lint_pack(pack)
+    assert f.code == "require-never-true" and _criteria(f) == ["t.d"]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("require d <= 24h", "require d > 48h"),
+        ("require e == c1", "require e == a1"),
+        ("require b", "require not b"),
+        ("applies k require d <= 24h", "require d > 48h"),
+        ("applies k require b", "applies k require not b"),
+        ("applies k require x >= 18", "applies not b require x < 16"),
+    ],
+)
+def test_contradicting_pair_is_named(tmp_path: Path, first: str, second: str) -> None:
+    """Two contradicting criteria, with or without applies, are one conflict naming both."""
+    pack = _pack(
+        tmp_path,
+        _FACTS.replace("fact w: date\n", "")
+        + f'criterion t.one {{ title "1" cites "c" {first} }}\n'
+        f'criterion t.two {{ title "2" cites "c" {second} }}\n',
+    )
+    findings = lint_pack(pack)
+    [f] = _by_code(findings, "criteria-conflict")
+    assert _criteria(f) == ["t.one", "t.two"] and f.proven is True
+    assert [s.line for _, s in f.criteria] == [7, 8]
+    assert [g.code for g in findings if g.code not in ("unused-fact",)] == ["criteria-conflict"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("applies x > 3 require b and k", "applies (x > 3) require k and b"),
+        ("require b implies k", "require not b or k"),
+        ("require e == a1 or e == b1", "require e in [b1, a1]"),
+        ("require x >= 18 and (b or k)", "require (k or b) and 18 <= x"),
+    ],
+)
+def test_duplicates_written_differently(tmp_path: Path, first: str, second: str) -> None:
+    """Criteria with the same verdict everywhere are duplicates however they are written."""
+    pack = _pack(
+        tmp_path,
+        "fact x: number\nfact b: bool\nfact k: bool\nfact e: enum(a1, b1, c1)\n"
+        f'criterion t.one {{ title "1" cites "c" {first} }}\n'
+        f'criterion t.two {{ title "2" cites "c" {second} }}\n',
+    )
+    findings = [f for f in lint_pack(pack) if f.code != "unused-fact"]
+    [f] = _by_code(findings, "duplicate-requirement")
+    assert _criteria(f) == ["t.one", "t.two"] and f.span.line == 7
+    assert f.proven is True and f.severity is Severity.ERROR
+    assert len(findings) == 1
+
+
+def test_consistent_pack_has_no_false_positives(tmp_path: Path) -> None:
+    """Different facts, overlapping ranges, enums under or and disjoint applies: no finding."""
+    pack = _pack(
+        tmp_path,
+        "fact a: bool\nfact n: number\nfact e: enum(x1, y1, z1)\nfact f: enum(x1, y1, z1)\n"
+        "fact d: duration\n"
+        'criterion t.a { title "t" cites "c" require a }\n'
+        'criterion t.n { title "t" cites "c" require n >= 18 }\n'
+        'criterion t.m { title "t" cites "c" require n < 21 }\n'
+        'criterion t.e { title "t" cites "c" require e == x1 or e == y1 }\n'
+        'criterion t.f { title "t" cites "c" require f == z1 or e == z1 }\n'
+        'criterion t.d { title "t" cites "c" applies a require d <= 24h }\n'
+        'criterion t.g { title "t" cites "c" applies not a require d > 48h }\n'
+        'criterion t.h { title "t" cites "c" require not a or n > 3 }\n'
+        'criterion t.i { title "t" cites "c" applies a require n < 30 }\n',
+    )
+    assert lint_pack(pack, strict=True) == []
+
+
+def test_cli_exit_1_on_an_unused_fact_alone(tmp_path: Path) -> None:
+    """An unused fact is a problem: exit 1 in text and JSON; the fact's position is given."""
+    path = tmp_path / "u.lexgap"
+    path.write_text(
+        'pack u { title "u" }\nfact a: bool\nfact spare: number\n'
+        'criterion u.a { title "a" cites "c" require a }\n',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    text = runner.invoke(cli, ["lint", str(path)])
+    assert text.exit_code == 1 and f"{path}:3:1: error[unused-fact]" in text.output
+    result = runner.invoke(cli, ["lint", "--format", "json", str(path)])
+    assert result.exit_code == 1
+    [f] = json.loads(result.output)["findings"]
+    assert (f["code"], f["line"], f["column"], f["severity"]) == ("unused-fact", 3, 1, "error")
+
+
+def test_fact_files_accepts_a_path_and_with_facts_restates() -> None:
+    """fact_files takes a pack's path as documented; with_facts restates only what it is
+    given, typed like a fact file, keeping the jurisdiction's other facts."""
+    from hypothesis import find
+
+    from lexgap.testing import with_facts
+
+    path = RULES / "weprotect-cta-2024.lexgap"
+    pack = lexgap.load_pack(path)
+    j = find(fact_files(str(path)), lambda j: "treaty.lanzarote" in j.facts)
+    k = with_facts(j, {"takedown.notice_period": "12h"})
+    assert {p: v for p, v in k.facts.items() if p != "takedown.notice_period"} == dict(j.facts)
+    period = pack.facts["takedown.notice_period"].type
+    assert k.value_at("takedown.notice_period", period, datetime.date(2025, 1, 1))[0] == 12 * 3600
+    unknown = with_facts(k, {"takedown.notice_period": None})
+    assert unknown.value_at("takedown.notice_period", period, datetime.date(2025, 1, 1))[0] is None
+
+
+def test_duplicates_by_canonical_form_and_not_otherwise(tmp_path: Path) -> None:
+    """Regrouped and reordered and/or operands are duplicates outright ("written alike");
+    criteria over the same facts with different verdicts somewhere are not duplicates."""
+    pack = _pack(
+        tmp_path,
+        "fact p: bool\nfact q: bool\nfact r: bool\n"
+        'criterion t.one { title "1" cites "c" require (p and q) and r }\n'
+        'criterion t.two { title "2" cites "c" require r and (q and p) }\n'
+        'criterion t.three { title "3" cites "c" require p or q or r }\n'
+        'criterion t.four { title "4" cites "c" applies p require q or r }\n',
+    )
+    [f] = _by_code(lint_pack(pack), "duplicate-requirement")
+    assert _criteria(f) == ["t.one", "t.two"] and f.proven is True
+    assert "written alike" in f.message

@@ -343,14 +343,20 @@ def explain(pack: str, factfile: str, criterion: str, as_of: str | None, backend
 @cli.command(name="test")
 @click.argument("packs", nargs=-1, required=True)
 @click.option(
-    "--coverage", is_flag=True, help="Also report which criteria and verdicts the tests reached."
+    "--coverage",
+    is_flag=True,
+    help="Also report which criteria, verdicts and and/or branches the tests reached.",
 )
-def test_cmd(packs: Sequence[str], coverage: bool) -> None:
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+def test_cmd(packs: Sequence[str], coverage: bool, fmt: str) -> None:
     """Run the test blocks of each PACK."""
+    import json
+
     from lexgap.diagnostics import printable
-    from lexgap.packtests import coverage_text, run_tests
+    from lexgap.packtests import coverage_json, coverage_text, run_tests
 
     passed = failed = 0
+    out: list[dict[str, object]] = []
     for name in packs:
         try:
             loaded = _load_pack(name)
@@ -363,16 +369,28 @@ def test_cmd(packs: Sequence[str], coverage: bool) -> None:
                 continue
             raise
         outcome = run_tests(loaded)
+        passed += outcome.passed
+        failed += outcome.failed
+        if fmt == "json":
+            entry: dict[str, object] = {
+                "pack": loaded.name,
+                "passed": outcome.passed,
+                "failed": outcome.failed,
+                "failures": [line for t in outcome.tests for line in t.failures],
+            }
+            if coverage:
+                entry["coverage"] = coverage_json(loaded, outcome)["criteria"]
+            out.append(entry)
+            continue
         for t in outcome.tests:
-            if t.ok:
-                passed += 1
-            else:
-                failed += 1
-                for line in t.failures:
-                    click.echo(printable(line))
+            for line in t.failures:
+                click.echo(printable(line))
         if coverage:
             click.echo(coverage_text(loaded, outcome))
-    click.echo(f"{passed} passed, {failed} failed")
+    if fmt == "json":
+        click.echo(json.dumps({"packs": out, "passed": passed, "failed": failed}, indent=2))
+    else:
+        click.echo(f"{passed} passed, {failed} failed")
     if failed:
         sys.exit(EXIT_FOUND)
 

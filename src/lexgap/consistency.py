@@ -53,7 +53,7 @@ from lexgap import ast, ir
 from lexgap.diagnostics import Diagnostic, Severity
 from lexgap.evaluate import program_for
 from lexgap.model import Criterion, Pack
-from lexgap.native import Program, kleene_and, kleene_implies, kleene_not
+from lexgap.native import Program, kleene_and, kleene_implies, kleene_not, kleene_or
 from lexgap.span import Span
 from lexgap.types import (
     BoolType,
@@ -524,7 +524,10 @@ def _criterion_ref(c: Criterion) -> tuple[str, Span]:
 
 
 def _severity(outcome: Outcome) -> Severity:
-    return Severity.ERROR if outcome.proven else Severity.WARNING
+    """Every problem the search finds is an error, proven or not (the finding says which):
+    ``lint`` exits 1 on it. Only a missing ``cites`` is a mere warning."""
+    del outcome
+    return Severity.ERROR
 
 
 def check_unused(analysis: Analysis) -> list[Diagnostic]:
@@ -567,7 +570,7 @@ def check_unused(analysis: Analysis) -> list[Diagnostic]:
                     "message uses it",
                     decl.span,
                     hint="remove it, or move it to a shared vocabulary file",
-                    severity=Severity.WARNING,
+                    severity=Severity.ERROR,
                 )
             )
         elif isinstance(decl, ast.Define) and decl.path not in used_defs:
@@ -576,7 +579,8 @@ def check_unused(analysis: Analysis) -> list[Diagnostic]:
                     "unused-definition",
                     f"definition '{decl.path}' is never used by a criterion or gap message",
                     decl.span,
-                    severity=Severity.WARNING,
+                    hint="remove it, or use it in a criterion",
+                    severity=Severity.ERROR,
                 )
             )
     return findings
@@ -598,29 +602,172 @@ def check_cites(analysis: Analysis) -> list[Diagnostic]:
     ]
 
 
+#: Random assignments that sort criteria over the same facts into candidate duplicates.
+FINGERPRINT_TRIES = 24
+#: Pairs of criteria compared by search for a difference, at most, per pack.
+MAX_DUPLICATE_CHECKS = 500
+
+
+def _canonical(node: ir.Expr) -> str:
+    """A key equal for expressions that differ only in the order of ``and``/``or`` operands
+    (or their nesting): such expressions have the same value in every jurisdiction."""
+    if isinstance(node, ir.And | ir.Or):
+        kind = type(node)
+        flat: list[str] = []
+        stack = list(node.operands)
+        while stack:
+            operand = stack.pop()
+            if type(operand) is kind:
+                stack.extend(operand.children())
+            else:
+                flat.append(_canonical(operand))
+        return f"{kind.__name__}(" + "\x00".join(sorted(flat)) + ")"
+    children = node.children()
+    if not children:
+        return f"{type(node).__name__}:{node.text}"
+    op = getattr(node, "op", "")
+    return f"{type(node).__name__}{op}(" + "\x01".join(_canonical(c) for c in children) + ")"
+
+
+def _xor(f: Fn, g: Fn) -> Fn:
+    return kleene_or([kleene_and([f, kleene_not(g)]), kleene_and([kleene_not(f), g])])
+
+
+def _verdict_fns(analysis: Analysis, c: Criterion) -> tuple[Fn, Fn]:
+    """``applies`` (true when absent) and ``met``: together they fix the verdict."""
+    applies, require = analysis.fns(c)
+    if applies is None:
+        return (lambda env: True), require
+    return applies, kleene_and([applies, require])
+
+
+def _fingerprints(analysis: Analysis, group: list[Criterion]) -> dict[str, tuple[Any, ...]]:
+    """Each criterion's verdicts on the same few random assignments of the facts it reads.
+
+    NOTE: criteria with different fingerprints differ somewhere, so only criteria with the
+    same fingerprint need the (costlier) search for a difference; this keeps thousands of
+    criteria over one fact cheap.
+    """
+    names = analysis.criterion_vars(group[0])
+    variables = [analysis.vars[n] for n in sorted(names)]
+    def_names = frozenset().union(*(analysis.criterion_defs(c) for c in group))
+    slots = {analysis.program.def_slots[d] for d in def_names}
+    defs = [(slot, fn) for slot, fn in analysis.program.def_fns if slot in slots]
+    fns = {c.path: _verdict_fns(analysis, c) for c in group}
+    prints: dict[str, list[Any]] = {c.path: [] for c in group}
+    rng = random.Random(analysis.seed)
+    env: list[Any] = [None] * analysis.program.size
+    for _ in range(FINGERPRINT_TRIES):
+        for var in variables:
+            env[var.slot] = var.random(rng)
+        for slot, fn in defs:
+            env[slot] = fn(env)
+        for path, (applies, met) in fns.items():
+            prints[path].append((applies(env), met(env)))
+    return {path: tuple(values) for path, values in prints.items()}
+
+
 def check_duplicates(analysis: Analysis) -> list[Diagnostic]:
-    """Two criteria with the same requirement and applicability (canonical text)."""
-    first: dict[tuple[str | None, str], Criterion] = {}
-    findings: list[Diagnostic] = []
+    """Two criteria with the same requirement and applicability: the same verdict in every
+    jurisdiction, however they are written (operands reordered, ``implies`` spelled out,
+    bounds restated), proven over representative values where the fragment allows.
+
+    Criteria whose canonical forms agree are duplicates outright; others over the same
+    facts whose verdicts agree on a few random jurisdictions are compared by search, up to
+    MAX_DUPLICATE_CHECKS pairs per pack.
+    """
+    found: dict[str, tuple[Criterion, Outcome | None]] = {}
+    groups: dict[frozenset[str], list[Criterion]] = {}
+    keys: dict[tuple[str, str], Criterion] = {}
     for c in analysis.pack.criteria:
-        key = (c.applies.text if c.applies is not None else None, c.require.text)
-        original = first.setdefault(key, c)
-        if original is c:
+        # NOTE: criteria that can never be met or never apply already have a finding; two of
+        # them over one fact are "duplicates" only in that both are always gaps.
+        if c.path in analysis.excluded:
             continue
-        when = f" when {key[0]}" if key[0] is not None else ""
+        key = (_canonical(c.applies) if c.applies is not None else "", _canonical(c.require))
+        original = keys.setdefault(key, c)
+        if original is not c:
+            found[c.path] = (original, None)
+            continue
+        groups.setdefault(analysis.criterion_vars(c), []).append(c)
+    checks = 0
+    incomplete = False
+    for group in groups.values():
+        if len(group) < 2 or incomplete:
+            continue
+        prints = _fingerprints(analysis, group)
+        buckets: dict[tuple[Any, ...], list[Criterion]] = {}
+        for c in group:
+            buckets.setdefault(prints[c.path], []).append(c)
+        for bucket in buckets.values():
+            for i, later in enumerate(bucket):
+                for original in bucket[:i]:
+                    if original.path in found:
+                        continue
+                    checks += 1
+                    if checks > MAX_DUPLICATE_CHECKS:
+                        incomplete = True
+                        break
+                    same, outcome = _same_verdicts(analysis, original, later)
+                    if same:
+                        found[later.path] = (original, outcome)
+                        break
+                if incomplete:
+                    break
+            if incomplete:
+                break
+    findings: list[Diagnostic] = []
+    if incomplete:
+        root_span = (
+            Span.point(analysis.root.file, 1, 1)
+            if analysis.root
+            else analysis.pack.criteria[0].span
+        )
+        findings.append(
+            Finding(
+                "duplicate-search-incomplete",
+                f"stopped comparing criteria over the same facts after "
+                f"{MAX_DUPLICATE_CHECKS} pairs; only criteria written alike (up to the order "
+                "of and/or operands) were checked for the rest",
+                root_span,
+                severity=Severity.WARNING,
+                proven=False,
+            )
+        )
+    for c in analysis.pack.criteria:
+        if c.path not in found:
+            continue
+        original, searched = found[c.path]
+        when = f" when {c.applies.text}" if c.applies is not None else ""
+        label = "written alike" if searched is None else searched.label()
         findings.append(
             Finding(
                 "duplicate-requirement",
                 f"criterion '{c.path}' requires the same as '{original.path}' "
-                f"({c.require.text}{when})",
+                f"({c.require.text}{when}): the same verdict in every jurisdiction ({label})",
                 c.span,
                 hint="merge them, or cite both sources on one criterion",
-                severity=Severity.WARNING,
+                severity=Severity.ERROR,
                 related=((f"criterion '{original.path}'", original.span),),
                 criteria=(_criterion_ref(original), _criterion_ref(c)),
+                proven=True if searched is None else searched.proven,
+                tries=0 if searched is None else searched.tries,
             )
         )
     return findings
+
+
+def _same_verdicts(analysis: Analysis, a: Criterion, b: Criterion) -> tuple[bool, Outcome]:
+    """Whether no jurisdiction tells the two apart, and the search's outcome."""
+    (aa, am), (ba, bm) = _verdict_fns(analysis, a), _verdict_fns(analysis, b)
+    differs = kleene_or([_xor(aa, ba), _xor(am, bm)])
+    outcome = analysis.satisfiable(
+        differs,
+        analysis.criterion_vars(a) | analysis.criterion_vars(b),
+        analysis.criterion_defs(a) | analysis.criterion_defs(b),
+        analysis.criterion_inexact(a) | analysis.criterion_inexact(b),
+    )
+    return not outcome.found, outcome
 
 
 def check_criteria(analysis: Analysis) -> list[Diagnostic]:
@@ -767,17 +914,22 @@ def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
             inexact = frozenset().union(*(inexact_sets[p] for p in paths))
             formula = kleene_and([_compliant(analysis, c) for c in combo])
             outcome = analysis.satisfiable(formula, var_names, def_names, inexact)
+            when_all_apply = False
             if outcome.found:
-                continue
+                applying = _conflict_when_all_apply(analysis, combo, var_names, def_names, inexact)
+                if applying is None:
+                    continue
+                outcome, when_all_apply = applying, True
             conflicts.append(paths)
             shared = sorted(n for n in var_names if sum(n in var_sets[p] for p in paths) >= 2)
             names = ", ".join(f"'{c.path}'" for c in combo)
             reasons = "; ".join(_describe(c) for c in combo)
             over = f" over {', '.join(shared)}" if shared else ""
+            when = " when they all apply" if when_all_apply else ""
             findings.append(
                 Finding(
                     "criteria-conflict",
-                    f"criteria {names} can never all be met at once{over}: {reasons} "
+                    f"criteria {names} can never all be met at once{over}{when}: {reasons} "
                     f"({outcome.label()})",
                     combo[0].span,
                     hint="no jurisdiction can comply with all of them; check the constants "
@@ -792,15 +944,46 @@ def check_conflicts(analysis: Analysis) -> list[Diagnostic]:
     return findings
 
 
+def _conflict_when_all_apply(
+    analysis: Analysis,
+    combo: tuple[Criterion, ...],
+    var_names: frozenset[str],
+    def_names: frozenset[str],
+    inexact: frozenset[str],
+) -> Outcome | None:
+    """The outcome showing that criteria which can all apply at once are then never all
+    met, although each alone can be met there; None when that is not so.
+
+    A jurisdiction where none of them applies complies with all, so such criteria are not
+    a conflict in the strict sense; but wherever they all apply one of them is a gap: their
+    requirements contradict each other (``applies mandated require period <= 24h`` beside
+    ``require period > 48h``). NOTE: "each alone can be met where all apply" keeps out a
+    criterion whose own requirement rules out another's ``applies`` (``require not m``
+    beside ``applies m``): that is a design, not a contradiction.
+    """
+    applies = [a for a in (analysis.fns(c)[0] for c in combo) if a is not None]
+    if not applies:
+        return None  # NOTE: without applies the strict check above already decided.
+    all_met = kleene_and([*applies, *(analysis.fns(c)[1] for c in combo)])
+    outcome = analysis.satisfiable(all_met, var_names, def_names, inexact)
+    if outcome.found:
+        return None
+    for c in combo:
+        alone = kleene_and([*applies, analysis.fns(c)[1]])
+        if not analysis.satisfiable(alone, var_names, def_names, inexact).found:
+            return None
+    return outcome
+
+
 #: The checks, in order.
-#: NOTE: check_criteria must run before check_conflicts: it fills ``analysis.excluded``
-#: with criteria that can never be met (any set containing one conflicts trivially) or
-#: never apply (they never stand in the way of compliance).
+#: NOTE: check_criteria must run before check_duplicates and check_conflicts: it fills
+#: ``analysis.excluded`` with criteria that can never be met (any set containing one
+#: conflicts trivially) or never apply (they never stand in the way of compliance).
 CHECKS: list[tuple[str, Callable[[Analysis], list[Diagnostic]]]] = [
     ("unused", check_unused),
     ("cites", check_cites),
-    ("duplicates", check_duplicates),
     ("criteria", check_criteria),
+    ("duplicates", check_duplicates),
     ("conflicts", check_conflicts),
 ]
 

@@ -567,7 +567,7 @@ def _fact_entry(draw: Draw, t: Type) -> Any:
 
 
 def fact_files(
-    pack: lexgap.Pack, *, codes: st.SearchStrategy[str] | None = None
+    pack: lexgap.Pack | str | os.PathLike[str], *, codes: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[lexgap.Jurisdiction]:
     """Jurisdictions with well-typed facts for ``pack``, built by
     :func:`lexgap.jurisdiction_from_mapping`.
@@ -576,8 +576,9 @@ def fact_files(
     ints or Decimals, dates as ``datetime.date`` or ISO text, durations like ``"24h"``, enum
     members, lists), a value with a source, or values over time with non-overlapping
     ``since``/``until`` intervals. Every jurisdiction evaluates against ``pack`` without a
-    fact error.
+    fact error. ``pack`` is a loaded pack or the path of one.
     """
+    pack = _as_pack(pack)
     code_strategy = codes if codes is not None else st.sampled_from(("XA", "XB", "XC", "XD"))
     facts = {path: info.type for path, info in pack.facts.items()}
 
@@ -596,7 +597,24 @@ def fact_files(
     return build()
 
 
-__all__ += ["assert_consistent", "assert_tests_pass", "fact_files"]
+def with_facts(jurisdiction: lexgap.Jurisdiction, facts: dict[str, Any]) -> lexgap.Jurisdiction:
+    """The same jurisdiction with some facts restated (the others kept as they are).
+
+    ``facts`` maps fact paths to what a fact file would say for them, in the Python forms
+    :func:`lexgap.jurisdiction_from_mapping` takes: ``{"takedown.notice_period": "12h"}``,
+    ``None`` for unknown, or a list of ``{"value": ..., "since": ...}`` entries. For
+    properties of the form "changing this fact so never turns met into gap".
+    """
+    restated = lexgap.jurisdiction_from_mapping(
+        {"jurisdiction": jurisdiction.code, "name": jurisdiction.name, "facts": facts},
+        source=f"<restated {jurisdiction.code}>",
+    )
+    # NOTE: evolve makes a new object, so no typed values or bindings cached for the old
+    # facts carry over.
+    return attrs.evolve(jurisdiction, facts={**jurisdiction.facts, **restated.facts})
+
+
+__all__ += ["assert_consistent", "assert_tests_pass", "fact_files", "with_facts"]
 
 
 # ---- the two backends, cross-checked --------------------------------------------------
