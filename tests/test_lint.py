@@ -270,6 +270,22 @@ def test_known_contradiction_is_proven(tmp_path: Path) -> None:
     assert f.proven is True
 
 
+def test_known_of_a_definition_of_as_of_can_be_true(tmp_path: Path) -> None:
+    """known() of a definition that reads only as_of is always true, never 'never true'.
+
+    Regression: the search read an unset as_of as unknown and pruned before setting it.
+    """
+    pack = _pack(
+        tmp_path,
+        "fact f: bool\ndefine d = as_of\n"
+        'criterion t.k { title "k" cites "c" applies known(d) require f }\n',
+    )
+    assert _by_code(lint_pack(pack), "applies-never-true") == []
+    j = lexgap.jurisdiction_from_mapping({"jurisdiction": "XA", "name": "X", "facts": {"f": True}})
+    [r] = lexgap.evaluate(pack, [j]).results
+    assert r.verdict.value == "met"
+
+
 def test_applies_is_taken_into_account(tmp_path: Path) -> None:
     """A require that contradicts its own applies is never met when it applies."""
     pack = _pack(

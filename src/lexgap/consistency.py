@@ -122,6 +122,10 @@ class Var:
     constants: set[Any] = attrs.Factory(set)
     exact: bool = True
     maybe_unknown: bool = False
+    #: Read under ``known(...)`` (through definitions too): the search must set it before
+    #: it prunes, since ``known`` of an unset variable is false, not unknown. ``as_of`` can
+    #: be under ``known`` without ever being unknown.
+    under_known: bool = False
     #: False when even exact uses are not covered (a list compared with many constants).
     complete: bool = True
     domain: tuple[Any, ...] = ()
@@ -323,6 +327,7 @@ class Analysis:
             for node in ir.walk(root):
                 if isinstance(node, ir.Known):
                     for name in self.vars_of(node.target):
+                        self.vars[name].under_known = True
                         self.vars[name].maybe_unknown = name != AS_OF
                     allowed.add(id(node.target))
                 var = self._var(node)
@@ -450,9 +455,9 @@ class Analysis:
         # NOTE: variables under known() go first: until they are set, a partial assignment
         # is not monotone and must not be pruned.
         ordered = sorted(
-            (self.vars[n] for n in var_names), key=lambda v: (not v.maybe_unknown, v.name)
+            (self.vars[n] for n in var_names), key=lambda v: (not v.under_known, v.name)
         )
-        sensitive = sum(1 for v in ordered if v.maybe_unknown)
+        sensitive = sum(1 for v in ordered if v.under_known)
         # A partial assignment may stand for a total one while every unset variable under
         # known() may be unknown (as_of never is).
         none_ok = [
