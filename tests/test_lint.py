@@ -193,6 +193,23 @@ def test_load_errors_are_findings(tmp_path: Path) -> None:
     assert "error[" in render_findings(findings, "text")
 
 
+def test_cli_exits_2_on_a_pack_that_does_not_load(tmp_path: Path) -> None:
+    """A broken pack is an input error (exit 2, as for check and test), and other packs
+    given with it are still linted."""
+    bad = tmp_path / "bad.lexgap"
+    bad.write_text('pack b { title "b" }\ncriterion b.x { title "x" require nope }\n')
+    good = tmp_path / "good.lexgap"
+    good.write_text(
+        'pack g { title "g" }\nfact a: bool\nfact u: bool\n'
+        'criterion g.x { title "x" cites "c" require a }\n'
+    )
+    result = CliRunner().invoke(cli, ["lint", str(bad), str(good)])
+    assert result.exit_code == 2
+    assert "bad.lexgap:2:" in result.output and "nope" in result.output
+    assert "unused-fact" in result.output
+    assert "Traceback" not in result.output
+
+
 # ---- the method: proven versus heuristic -----------------------------------------------------
 
 

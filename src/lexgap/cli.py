@@ -410,6 +410,8 @@ def lint(packs: Sequence[str], fmt: str, strict: bool) -> None:
     text = render_findings(findings, fmt)
     if text:
         click.echo(text, nl=not text.endswith("\n"))
+    if findings.load_failed:
+        sys.exit(EXIT_ERROR)
     if any(f.severity is Severity.ERROR or strict for f in findings):
         sys.exit(EXIT_FOUND)
 

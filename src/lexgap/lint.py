@@ -27,6 +27,8 @@ class Findings(list[Diagnostic]):
     def __init__(self, items: Iterable[Diagnostic] = (), sources: dict[str, str] | None = None):
         super().__init__(items)
         self.sources: dict[str, str] = dict(sources or {})
+        #: Some file could not be loaded: an error in the input (exit 2), not a finding.
+        self.load_failed = False
 
 
 def lint_pack(pack: Pack, strict: bool = False) -> Findings:
@@ -50,6 +52,7 @@ def lint_paths(paths: Sequence[str], strict: bool = False) -> Findings:
         except LexgapError as err:
             findings.extend(err.diagnostics)
             findings.sources.update(err.sources)
+            findings.load_failed = True
             continue
         found = lint_pack(pack, strict)
         findings.extend(found)
