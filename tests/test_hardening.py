@@ -657,11 +657,12 @@ class TestCommandLine:
             assert "\x1b" not in err and "\x07" not in err
 
     def test_lint_reports_bad_packs_as_findings(self, hostile: dict[str, Path]) -> None:
-        """lint lists a pack that does not load as an error finding (status 1, as
-        documented), with no traceback or terminal escapes."""
+        """lint lists a pack that does not load as an error finding (status 2, an input
+        error, as documented), with no traceback or terminal escapes."""
         for bad in BAD_PACKS:
             code, out, err = run_cli("lint", str(hostile[bad]))
-            assert code == 1, (bad, out, err)
+            assert code == 2, (bad, out, err)
+            assert re.search(r"error\[[a-z-]+\]", out), out
             assert "internal error" not in err and "Traceback" not in out + err
             assert "\x1b" not in out and "\x07" not in out
 
@@ -1086,8 +1087,10 @@ def test_cli_on_mutated_packs_never_fails_internally(text: str) -> None:
             ["fmt", str(pack)],
             ["test", str(pack)],
         ):
-            code, _out, err = run_cli(*args)
+            code, out, err = run_cli(*args)
             assert code in (0, 1, 2), (args, err)
             assert "internal error" not in err and "Traceback" not in err
             if code == 2:
-                assert re.search(r"error\[[a-z-]+\]", err), err
+                # lint's findings, load errors among them, are its report (stdout)
+                shown = out if args[0] == "lint" else err
+                assert re.search(r"error\[[a-z-]+\]", shown), (args, out, err)
