@@ -394,3 +394,29 @@ class TestContractExample:
         pack = lexgap.load_pack(example_pack_path)
         j = lexgap.jurisdiction_from_mapping({"jurisdiction": "FR", "name": "F", "facts": {}})
         assert lexgap.evaluate(pack, [j]).as_of == datetime.date.today()
+
+
+# ---- the conversion memo on the hot path ----------------------------------------------------
+
+
+def test_remembered_conversions_keep_quoting_and_type_apart() -> None:
+    """The evaluator remembers what each short text meant for a type; a quoted text, or the
+    same text for another type, is still converted (or refused) on its own."""
+    pack = lexgap.parse_pack(
+        'pack m { title "m" }\nfact b: bool\nfact n: number\nfact s: string\n'
+        'criterion m.b { title "b" require b }\n'
+        'criterion m.n { title "n" require n >= 15 }\n'
+        'criterion m.s { title "s" require s == "15" }\n'
+    )
+    head = "jurisdiction: X{}\nname: J\nfacts:\n"
+    plain = lexgap.parse_jurisdiction(head.replace("{}", "A") + "  b: true\n  n: 15\n  s: 15\n")
+    again = lexgap.parse_jurisdiction(head.replace("{}", "B") + "  b: false\n  n: 15\n  s: '15'\n")
+    report = lexgap.evaluate(pack, [plain, again], as_of=D)
+    assert [r.verdict.value for r in report.results] == ["met", "met", "met", "gap", "met", "met"]
+    quoted = lexgap.parse_jurisdiction("jurisdiction: XC\nname: C\nfacts:\n  b: 'true'\n")
+    with pytest.raises(lexgap.FactsError) as info:
+        lexgap.evaluate(pack, [quoted], as_of=D)
+    assert info.value.first.code == "fact-type"
+    zero = lexgap.parse_jurisdiction("jurisdiction: XD\nname: D\nfacts:\n  n: 015\n")
+    with pytest.raises(lexgap.FactsError):
+        lexgap.evaluate(pack, [zero], as_of=D)

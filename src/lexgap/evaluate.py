@@ -47,20 +47,31 @@ def program_for(pack: Pack) -> Program:
     return program
 
 
-_Plan = list[tuple[str, int, Callable[[Raw], Value] | None]]
+_Memo = dict[tuple[str, str, bool], Value]
+_Plan = list[tuple[str, int, Callable[[Raw], Value] | None, _Memo]]
+
+#: Most fact values are a few short texts (true, false, small numbers, 24h, enum members),
+#: so each converter remembers what it made of a text: the first evaluation of a new
+#: jurisdiction then costs a dictionary lookup per fact, not a parse. Bounded per fact type.
+_MEMO_SIZE = 4096
+_MEMO_TEXT = 64
+_MISS = object()
 
 
 def _plan(program: Program) -> _Plan:
-    """Each fact's path, slot and fast converter (made once per program)."""
+    """Each fact's path, slot, fast converter and its memo (made once per program)."""
     cached = program.pack.cache.get("native-plan")
     if isinstance(cached, tuple) and cached[0] is program:
         plan: _Plan = cached[1]
         return plan
     facts = program.pack.facts
-    plan = [
-        (path, slot, fast_converter(facts[path].type))
-        for path, slot in program.fact_slots.items()
-    ]
+    memos: dict[Any, _Memo] = {}
+    plan = []
+    for path, slot in program.fact_slots.items():
+        type_ = facts[path].type
+        # NOTE: one memo per distinct type (types are frozen attrs, equal when equal).
+        memo = memos.setdefault(type_, {})
+        plan.append((path, slot, fast_converter(type_), memo))
     program.pack.cache["native-plan"] = (program, plan)
     return plan
 
@@ -80,14 +91,21 @@ def _prepare(program: Program, jurisdiction: Jurisdiction) -> Any:
     problems: list[Diagnostic] = []
     pack_facts = program.pack.facts
     facts = jurisdiction.facts
-    for path, slot, fast in _plan(program):
+    for path, slot, fast, memo in _plan(program):
         entries = facts.get(path)
         if not entries:
             continue
         if fast is not None and len(entries) == 1:
             entry = entries[0]
             if entry.since is None and entry.until is None:
-                value = fast(entry.raw)
+                raw = entry.raw
+                # NOTE: a fast converter's result depends on kind, text and plain only.
+                key = (raw.kind, raw.text, raw.plain)
+                value = memo.get(key, _MISS)
+                if value is _MISS:
+                    value = fast(raw)
+                    if len(memo) < _MEMO_SIZE and len(raw.text) <= _MEMO_TEXT:
+                        memo[key] = value
                 if value is not NOT_FAST:
                     base[slot] = value
                     static_entries[path] = entry
