@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -204,3 +205,50 @@ class TestExplainAndTest:
         # On its own the vocabulary is still reported as not a pack.
         alone = lexgap("test", str(rules / "vocabulary.lexgap"))
         assert alone.returncode != 0 and "missing-pack" in alone.stdout + alone.stderr
+
+
+class TestReportIndex:
+    def test_report_writes_an_escaped_index_linking_every_pack(self, tmp_path: Path) -> None:
+        """lexgap report writes index.html beside the HTML reports: one row per pack with a
+        link to its page and its counts, pack strings escaped, no scripts."""
+        hostile = tmp_path / "a.lexgap"
+        hostile.write_text(
+            'pack x.a { title "<script>alert(1)</script> & co" version "1" }\n'
+            'fact f: bool\ncriterion x.c { title "c" require f }\n',
+            encoding="utf-8",
+        )
+        plain = tmp_path / "b c.lexgap"
+        plain.write_text(
+            'pack x.b { title "Second" }\nfact f: bool\ncriterion x.d { title "d" require f }\n',
+            encoding="utf-8",
+        )
+        facts = tmp_path / "xa.yaml"
+        facts.write_text("jurisdiction: XA\nname: X\nfacts:\n  f: false\n", encoding="utf-8")
+        out = tmp_path / "out"
+        done = lexgap(
+            "report", str(facts), "--pack", str(hostile), "--pack", str(plain), "-o", str(out)
+        )
+        assert done.returncode == 0, done.stderr
+        assert sorted(p.name for p in out.iterdir()) == ["a.html", "b c.html", "index.html"]
+        index = (out / "index.html").read_text(encoding="utf-8")
+        assert "<script" not in index
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in index
+        assert 'href="a.html"' in index and 'href="b%20c.html"' in index
+        rows = re.findall(r"<tr><td>.*?</tr>", index)
+        cells = [re.findall(r'<td class="n">([^<]*)</td>', row) for row in rows]
+        # criteria, jurisdictions, met, gap, unknown, not applicable, score
+        assert cells == [["1", "1", "0", "1", "0", "0", "0%"]] * 2
+
+    def test_no_index_for_other_formats(self, tmp_path: Path) -> None:
+        """Only the HTML reports get an index page."""
+        pack = tmp_path / "a.lexgap"
+        pack.write_text(
+            'pack x.a { title "A" }\nfact f: bool\ncriterion x.c { title "c" require f }\n',
+            encoding="utf-8",
+        )
+        facts = tmp_path / "xa.yaml"
+        facts.write_text("jurisdiction: XA\nname: X\nfacts:\n  f: true\n", encoding="utf-8")
+        out = tmp_path / "out"
+        done = lexgap("report", str(facts), "--pack", str(pack), "--format", "json", "-o", str(out))
+        assert done.returncode == 0, done.stderr
+        assert sorted(p.name for p in out.iterdir()) == ["a.json"]

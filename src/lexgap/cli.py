@@ -516,12 +516,16 @@ def report(
     suffix = {"html": "html", "markdown": "md", "json": "json", "junit": "xml", "csv": "csv"}.get(
         fmt, "txt"
     )
+    written: list[tuple[str, Any]] = []
+    inputs: list[str] = []
     for name in names:
         loaded = _load_pack(name)
         result = evaluate(loaded, jurisdictions, as_of=date)
         target = out_dir / f"{Path(name).stem}.{suffix}"
-        _not_an_input(target, _input_files(loaded, jurisdictions))
+        inputs.extend(_input_files(loaded, jurisdictions))
+        _not_an_input(target, inputs)
         write_atomically(target, render(result, fmt))
+        written.append((target.name, result))
         overall = result.overall()
         score = "n/a" if overall.score is None else f"{overall.score * 100:.0f}%"
         click.echo(
@@ -529,6 +533,14 @@ def report(
             f"{len(loaded.criteria)} criteria, "
             f"{overall.met} met, {overall.gap} gaps, {overall.unknown} unknown, score {score}"
         )
+    if fmt == "html":
+        from lexgap.reporters.index import render_index
+
+        # NOTE: one page that links every pack's matrix, so the folder has a start page.
+        index = out_dir / "index.html"
+        _not_an_input(index, inputs)
+        write_atomically(index, render_index(written))
+        click.echo(f"{index}: an index of the {len(written)} reports")
 
 
 def _has_pack_header(path: str) -> bool:
