@@ -420,3 +420,33 @@ def test_remembered_conversions_keep_quoting_and_type_apart() -> None:
     zero = lexgap.parse_jurisdiction("jurisdiction: XD\nname: D\nfacts:\n  n: 015\n")
     with pytest.raises(lexgap.FactsError):
         lexgap.evaluate(pack, [zero], as_of=D)
+
+
+def test_binding_interleaved_types_static_and_timed_values() -> None:
+    """Facts of several types declared interleaved, stated timelessly and over time, bind
+    to the right values and entries on a first and a later (remembered) binding."""
+    pack = lexgap.parse_pack(
+        'pack i { title "i" }\n'
+        "fact a: bool\nfact n: number\nfact b: bool\nfact d: date\n"
+        "fact l: list(string)\nfact t: duration\nfact e: enum(x, y)\n"
+        'criterion i.all { title "all" require a and not b and n >= 2 and d < 2020-01-01 '
+        'and l contains "k" and t <= 24h and e == y }\n'
+    )
+    text = (
+        "jurisdiction: X{code}\nname: J\nfacts:\n  a: true\n  n: 3\n  b: false\n"
+        "  d: 2019-05-01\n  l: [k, m]\n  e: y\n"
+        "  t:\n    - value: 48h\n      until: 2024-01-01\n      source: old act\n"
+        "    - value: 24h\n      since: 2024-01-01\n      source: new act\n"
+    )
+    first = lexgap.parse_jurisdiction(text.replace("{code}", "A"))
+    second = lexgap.parse_jurisdiction(text.replace("{code}", "B").replace("n: 3", "n: 1"))
+    for as_of, verdicts in (
+        (datetime.date(2023, 6, 1), ["gap", "gap"]),
+        (datetime.date(2025, 6, 1), ["met", "gap"]),
+    ):
+        report = lexgap.evaluate(pack, [first, second], as_of=as_of)
+        assert [r.verdict.value for r in report.results] == verdicts
+        used = {f.path: f for f in report.results[0].facts}
+        assert used["t"].source == ("new act" if as_of.year == 2025 else "old act")
+        assert used["n"].value == "3" and used["e"].value == "y"
+    assert lexgap.evaluate(pack, [second], as_of=datetime.date(2025, 6, 1)).results[0].because

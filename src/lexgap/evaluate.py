@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime
 import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator
+import sys
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from lexgap.diagnostics import Diagnostic, FactsError, UsageError
 from lexgap.facts import (
+    MEMO_TEXT,
     NOT_FAST,
     FactValue,
     Jurisdiction,
@@ -47,98 +50,140 @@ def program_for(pack: Pack) -> Program:
     return program
 
 
-_Memo = dict[tuple[str, str, bool], Value]
-_Plan = list[tuple[str, int, Callable[[Raw], Value] | None, _Memo]]
+_Memo = dict[str | None, Value]
+#: Facts of one type: its fast converter, the memo of what that converter made of a text,
+#: and the paths and slots of the pack's facts of that type (neighbouring slots, see
+#: Program).
+_Group = tuple[Callable[[Raw], Value] | None, _Memo, tuple[str, ...], tuple[int, ...]]
 
 #: Most fact values are a few short texts (true, false, small numbers, 24h, enum members),
-#: so each converter remembers what it made of a text: the first evaluation of a new
-#: jurisdiction then costs a dictionary lookup per fact, not a parse. Bounded per fact type.
+#: so each type's converter remembers what it made of a text: binding a new jurisdiction
+#: is then one C-level map per type over dictionary lookups, not a parse per fact. The memo
+#: holds only values that fit; a text not in it (new, or one that needs the full
+#: conversion) sends that type's facts through the per-fact path. Bounded per type.
 _MEMO_SIZE = 4096
-_MEMO_TEXT = 64
-_MISS = object()
 
 
-def _plan(program: Program) -> _Plan:
-    """Each fact's path, slot, fast converter and its memo (made once per program)."""
+def _plan(program: Program) -> list[_Group]:
+    """The pack's facts grouped by type, in slot order, with converters and memos (made
+    once per program)."""
     cached = program.pack.cache.get("native-plan")
     if isinstance(cached, tuple) and cached[0] is program:
-        plan: _Plan = cached[1]
+        plan: list[_Group] = cached[1]
         return plan
     facts = program.pack.facts
-    memos: dict[Any, _Memo] = {}
-    plan = []
-    for path, slot in program.fact_slots.items():
-        type_ = facts[path].type
-        # NOTE: one memo per distinct type (types are frozen attrs, equal when equal).
-        memo = memos.setdefault(type_, {})
-        plan.append((path, slot, fast_converter(type_), memo))
-    program.pack.cache["native-plan"] = (program, plan)
-    return plan
+    by_type: dict[Any, tuple[list[str], list[int]]] = {}
+    for path, slot in sorted(program.fact_slots.items(), key=lambda item: item[1]):
+        paths, slots = by_type.setdefault(facts[path].type, ([], []))
+        paths.append(path)
+        slots.append(slot)
+    groups: list[_Group] = []
+    for type_, (paths, slots) in by_type.items():
+        # NOTE: a path with no timeless value has no key: looked up as None, unknown here
+        # (values over time are bound after, from the jurisdiction's timed facts).
+        memo: _Memo = {None: None}
+        # NOTE: interned, as the jurisdiction's keys are: lookups meet identical strings.
+        interned = tuple(sys.intern(path) for path in paths)
+        groups.append((fast_converter(type_), memo, interned, tuple(slots)))
+    if [slot for group in groups for slot in group[3]] != list(range(len(facts))):
+        msg = "the program's fact slots are not one block per type"
+        raise AssertionError(msg)
+    program.pack.cache["native-plan"] = (program, groups)
+    return groups
+
+
+def _group_values(
+    group: _Group, jurisdiction: Jurisdiction, slow: list[tuple[str, int]]
+) -> list[Value]:
+    """One type's values for a jurisdiction: the memo for texts seen before, the fast
+    converter for new ones; values that need the full conversion go to ``slow``."""
+    fast, memo, paths, slots = group
+    keys = jurisdiction.static_keys
+    if fast is None:
+        slow.extend((path, slot) for path, slot in zip(paths, slots, strict=True) if path in keys)
+        return [None] * len(paths)
+    try:
+        return list(map(memo.__getitem__, map(keys.get, paths)))
+    except KeyError:
+        pass
+    static = jurisdiction.static
+    out: list[Value] = []
+    for path, slot in zip(paths, slots, strict=True):
+        key = keys.get(path)
+        value = memo.get(key, NOT_FAST)
+        if value is NOT_FAST:
+            raw = static[path].raw
+            value = fast(raw)
+            if value is NOT_FAST:
+                slow.append((path, slot))
+                value = None
+            elif len(memo) < _MEMO_SIZE and len(raw.text) <= MEMO_TEXT:
+                memo[key] = value
+        out.append(value)
+    return out
 
 
 def _prepare(program: Program, jurisdiction: Jurisdiction) -> Any:
     """Type a jurisdiction's facts for a program once; split timeless from timed facts.
 
     NOTE: cached on the jurisdiction and keyed by the program object, so evaluating the
-    same files at many dates, or many times, types each value once (the hot path).
+    same files at many dates, or many times, types each value once. Values over time,
+    lists, dates and values that do not fit take the full conversion, so errors keep
+    their messages.
     """
     cached = jurisdiction.cache.get(program)
     if cached is not None:
         return cached
-    base: list[Any] = [None] * program.size
-    static_entries: dict[str, FactValue] = {}
+    groups = _plan(program)
+    slow: list[tuple[str, int]] = []
+    parts = [_group_values(group, jurisdiction, slow) for group in groups]
+    # NOTE: each type's facts are one block of slots from 0 on (Program numbers them so):
+    # the environment is the blocks one after another, then definitions and as_of.
+    base: list[Any] = list(itertools.chain.from_iterable(parts))
+    base.extend([None] * (program.size - len(base)))
+    fact_slots = program.fact_slots
+    for path in jurisdiction.timed:
+        timed_slot = fact_slots.get(path)
+        if timed_slot is not None:
+            slow.append((path, timed_slot))
     timed: list[tuple[int, str, tuple[FactValue, ...], tuple[Any, ...]]] = []
     problems: list[Diagnostic] = []
     pack_facts = program.pack.facts
-    facts = jurisdiction.facts
-    for path, slot, fast, memo in _plan(program):
-        entries = facts.get(path)
-        if not entries:
-            continue
-        if fast is not None and len(entries) == 1:
-            entry = entries[0]
-            if entry.since is None and entry.until is None:
-                raw = entry.raw
-                # NOTE: a fast converter's result depends on kind, text and plain only.
-                key = (raw.kind, raw.text, raw.plain)
-                value = memo.get(key, _MISS)
-                if value is _MISS:
-                    value = fast(raw)
-                    if len(memo) < _MEMO_SIZE and len(raw.text) <= _MEMO_TEXT:
-                        memo[key] = value
-                if value is not NOT_FAST:
-                    base[slot] = value
-                    static_entries[path] = entry
-                    continue
+    static = jurisdiction.static
+    for path, slot in slow:
         try:
-            values = jurisdiction.typed_values(path, pack_facts[path].type)
+            typed = jurisdiction.typed_values(path, pack_facts[path].type)
         except FactsError as err:
             problems.extend(err.diagnostics)
             continue
-        if len(entries) == 1 and entries[0].since is None and entries[0].until is None:
-            base[slot] = values[0]
-            static_entries[path] = entries[0]
+        if path in static:
+            base[slot] = typed[0]
         else:
-            timed.append((slot, path, entries, values))
+            timed.append((slot, path, jurisdiction.facts[path], typed))
     if problems:
+        # NOTE: in file order, as a full conversion of the file would report them.
+        problems.sort(key=lambda d: (d.span.line, d.span.column))
         raise FactsError(problems)
-    cached = (program, base, static_entries, timed)
+    cached = (program, base, timed)
     jurisdiction.cache[program] = cached
     return cached
 
 
 def bind(program: Program, jurisdiction: Jurisdiction, as_of: datetime.date) -> Context:
     """Type the jurisdiction's facts in force at ``as_of`` into an environment."""
-    _, base, entries, timed = _prepare(program, jurisdiction)
+    _, base, timed = _prepare(program, jurisdiction)
     env = base.copy()
+    entries: Mapping[str, FactValue] = jurisdiction.static
     if timed:
-        entries = dict(entries)
+        in_force: dict[str, FactValue] = {}
         for slot, path, fact_entries, values in timed:
             for entry, value in zip(fact_entries, values, strict=True):
                 if entry.in_force(as_of):
                     env[slot] = value
-                    entries[path] = entry
+                    in_force[path] = entry
                     break
+        # NOTE: a timed fact is never in ``static``, so the two never disagree.
+        entries = ChainMap(in_force, jurisdiction.static)
     env[program.as_of_slot] = as_of
     if program.def_fns:
         program.fill_definitions(env)

@@ -13,6 +13,7 @@ import datetime
 import itertools
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -126,6 +127,33 @@ class Jurisdiction:
     )
     #: Per-program bindings kept by the evaluator (see ``lexgap.evaluate``).
     cache: dict[object, Any] = attrs.field(factory=dict, eq=False, repr=False, init=False)
+    #: The facts with one timeless value (most of them), by path: the evaluator binds
+    #: these without looking at intervals, and explanations name them as the entry used.
+    static: dict[str, FactValue] = attrs.field(eq=False, repr=False, init=False)
+    #: Each static fact's value as one interned string (its kind, whether it was quoted,
+    #: its text): what the evaluator's conversion memo is keyed by, made once here so that
+    #: binding a new jurisdiction is lookups of identical strings only.
+    static_keys: dict[str, str] = attrs.field(eq=False, repr=False, init=False)
+
+    #: The other stated facts (values over time, or one value with an interval).
+    timed: tuple[str, ...] = attrs.field(eq=False, repr=False, init=False)
+
+    @static.default
+    def _static(self) -> dict[str, FactValue]:
+        return {
+            path: entries[0]
+            for path, entries in self.facts.items()
+            if len(entries) == 1 and entries[0].since is None and entries[0].until is None
+        }
+
+    @static_keys.default
+    def _static_keys(self) -> dict[str, str]:
+        return {sys.intern(path): memo_key(entry.raw) for path, entry in self.static.items()}
+
+    @timed.default
+    def _timed(self) -> tuple[str, ...]:
+        static = self.static
+        return tuple(path for path, entries in self.facts.items() if entries and path not in static)
 
     def typed_values(self, path: str, type_: Type) -> tuple[Value, ...]:
         """The fact's values converted to ``type_`` (cached). Raises FactsError."""
@@ -181,6 +209,19 @@ def convert(raw: Raw, type_: Type, path: str, problems: list[Diagnostic]) -> Val
             )
         )
     return value
+
+
+#: Texts longer than this are not interned as memo keys (nor remembered by the evaluator).
+MEMO_TEXT = 64
+
+
+def memo_key(raw: Raw) -> str:
+    """One string for what a fast converter's result depends on: kind, quoting, text.
+
+    NOTE: a list's items are not in it; no fast converter takes a list (lists have none).
+    """
+    key = raw.kind[0] + ("p" if raw.plain else "q") + raw.text
+    return sys.intern(key) if len(raw.text) <= MEMO_TEXT else key
 
 
 #: Returned by a fast converter for a value that needs the full :func:`convert`.

@@ -42,7 +42,14 @@ class Program:
 
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
-        self.fact_slots: dict[str, int] = {p: i for i, p in enumerate(pack.facts)}
+        # NOTE: facts of one type get neighbouring slots (the dict keeps declaration order),
+        # so binding can fill each type's block of the environment with one C-level map.
+        by_type: dict[Any, list[str]] = {}
+        for path, fact in pack.facts.items():
+            by_type.setdefault(fact.type, []).append(path)
+        grouped = [path for paths in by_type.values() for path in paths]
+        slot_of = {path: i for i, path in enumerate(grouped)}
+        self.fact_slots: dict[str, int] = {p: slot_of[p] for p in pack.facts}
         n = len(self.fact_slots)
         self.def_slots: dict[str, int] = {p: n + i for i, p in enumerate(pack.definitions)}
         self.as_of_slot = n + len(self.def_slots)

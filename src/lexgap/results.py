@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -65,7 +65,7 @@ class Context:
         jurisdiction: Jurisdiction,
         as_of: datetime.date,
         env: list[Any],
-        entries: dict[str, FactValue],
+        entries: Mapping[str, FactValue],
     ) -> None:
         self.program = program
         self.jurisdiction = jurisdiction
