@@ -252,3 +252,21 @@ class TestReportIndex:
         done = lexgap("report", str(facts), "--pack", str(pack), "--format", "json", "-o", str(out))
         assert done.returncode == 0, done.stderr
         assert sorted(p.name for p in out.iterdir()) == ["a.json"]
+
+
+def test_a_fact_that_does_not_fit_is_shown_with_its_line_and_caret(
+    example_pack_path: Path, tmp_path: Path
+) -> None:
+    """A type error found at evaluation names file, line and column and shows the line
+    with a caret under the value, like every other error."""
+    bad = tmp_path / "gb.yaml"
+    bad.write_text(
+        "jurisdiction: GB\nname: UK\nfacts:\n  takedown.notice_period: 2 days\n", encoding="utf-8"
+    )
+    out = lexgap("check", str(example_pack_path), str(bad))
+    assert out.returncode == 2
+    lines = out.stderr.splitlines()
+    assert lines[0].startswith(f"{bad}:4:27: error[fact-type]: fact 'takedown.notice_period'")
+    assert lines[1] == "4 |   takedown.notice_period: 2 days"
+    assert lines[2].endswith("^^^^^^") and lines[2].index("^") == lines[1].index("2 days")
+    assert "Traceback" not in out.stderr

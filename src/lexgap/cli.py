@@ -26,8 +26,30 @@ EXIT_OK, EXIT_FOUND, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _fail(err: LexgapError) -> NoReturn:
+    _read_missing_sources(err)
     click.echo(err.render(), err=True)
     sys.exit(EXIT_ERROR)
+
+
+#: Larger files are not re-read just to show a source line.
+_MAX_REREAD = 10 * 1024 * 1024
+
+
+def _read_missing_sources(err: LexgapError) -> None:
+    """Give every error its source line and caret, also those raised where the text was
+    no longer at hand (a fact value that does not fit the pack's type is found when the
+    pack is evaluated, long after the file was read)."""
+    for diagnostic in err.diagnostics:
+        name = diagnostic.span.file
+        if name in err.sources or diagnostic.span.line < 1:
+            continue
+        try:
+            path = Path(name)
+            if not path.is_file() or path.stat().st_size > _MAX_REREAD:
+                continue
+            err.sources[name] = path.read_bytes().decode("utf-8", errors="replace")
+        except (OSError, ValueError):
+            continue
 
 
 def _usage(message: str) -> NoReturn:
