@@ -272,6 +272,47 @@ class TestPackLimits:
         assert "conflict-search-incomplete" in {f.code for f in findings}
         assert [r.verdict.value for r in report.results[9:12]] == ["met", "gap", "gap"]
 
+    def test_lint_looks_criteria_up_without_comparing_them(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Lint finds each criterion's compiled form directly: comparing criteria by value
+        (``tuple.index``) made it quadratic, minutes for 20,000 criteria."""
+        from lexgap.model import Criterion
+
+        n = 400
+        text = HEAD + "".join(
+            f'criterion c{i} {{ title "t" group "g{i}" require a or n > {i} }}\n'
+            for i in range(n)
+        )
+        pack = lexgap.parse_pack(text)
+        calls = 0
+        original = Criterion.__eq__
+
+        def counting(self: Criterion, other: object) -> bool:
+            nonlocal calls
+            calls += 1
+            return bool(original(self, other))
+
+        monkeypatch.setattr(Criterion, "__eq__", counting)
+        findings = lint_pack(pack)
+        assert "missing-cites" in {f.code for f in findings}
+        assert calls < n
+
+    def test_many_diagnostics_split_their_source_once(self) -> None:
+        """Rendering thousands of diagnostics on one large pack splits its lines once, not
+        once per diagnostic (which was quadratic in the size of the pack)."""
+        from lexgap import diagnostics
+
+        n = 2000
+        text = HEAD + "".join(
+            f'criterion c{i} {{ title "t" require a or n > {i} }}\n' for i in range(n)
+        )
+        findings = lint_pack(lexgap.parse_pack(text))
+        diagnostics._lines.cache_clear()
+        rendered = [f.render(findings.sources) for f in findings]
+        assert sum("missing-cites" in r for r in rendered) == n
+        assert diagnostics._lines.cache_info().misses == 1
+
     def test_ten_megabyte_files(self, tmp_path: Path) -> None:
         """A 10 MB line loads; one byte more is too-large, even from a file larger still
         (which is not read whole)."""
