@@ -313,6 +313,38 @@ class TestPackLimits:
         assert sum("missing-cites" in r for r in rendered) == n
         assert diagnostics._lines.cache_info().misses == 1
 
+    @pytest.mark.parametrize(
+        ("body", "code"),
+        [
+            ('criterion c { title "' + "x" * 1_000_000 + '" require a }', None),
+            ('criterion c { title "' + "\\\\" * 500_000 + '" require a }', None),
+            ("define e = " + "a." * 500_000 + "b", "undefined-name"),
+            ("define e = d < " + "1h" * 500_000, "too-large"),
+        ],
+        ids=["string", "escapes", "path", "duration"],
+    )
+    def test_long_tokens_lex_in_memory_proportional_to_them(
+        self, body: str, code: str | None
+    ) -> None:
+        """A megabyte-long string, path or duration is lexed without a backtracking entry
+        per character: Python's re kept one per repetition of ``(a|b)*``, half a gigabyte
+        for a 2 MB string literal."""
+        import tracemalloc
+
+        tracemalloc.start()
+        try:
+            try:
+                lexgap.parse_pack(HEAD + body + "\n")
+                found = None
+            except lexgap.LexgapError as err:
+                found = err.first.code
+                assert len(str(err)) < 5_000  # the name is quoted, but not in full
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert found == code
+        assert peak < 80 * 2**20
+
     def test_ten_megabyte_files(self, tmp_path: Path) -> None:
         """A 10 MB line loads; one byte more is too-large, even from a file larger still
         (which is not read whole)."""

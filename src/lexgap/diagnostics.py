@@ -40,7 +40,7 @@ class Diagnostic:
 
     def render(self, sources: Mapping[str, str] | None = None) -> str:
         """Render like a compiler: location, code, message, source line, caret, hint."""
-        head = f"{self.severity.value}[{self.code}]: {self.message}"
+        head = f"{self.severity.value}[{self.code}]: {_shorten(self.message)}"
         if self.span is NO_SPAN or self.span.line <= 0:
             lines = [f"{self.span.file}: {head}" if self.span.file != "<unknown>" else head]
         else:
@@ -75,6 +75,19 @@ def printable(text: str) -> str:
 
 
 _MAX_SHOWN_LINE = 300
+_MAX_MESSAGE = 1000
+
+
+def _shorten(message: str) -> str:
+    """A message with its middle elided past 1,000 characters.
+
+    NOTE: messages quote names and source text from the input; a 4 MB dotted path would
+    otherwise be printed whole (and, in an ``unknown name`` error, twice).
+    """
+    if len(message) <= _MAX_MESSAGE:
+        return message
+    half = _MAX_MESSAGE // 2
+    return f"{message[:half]} [... {len(message) - 2 * half} characters ...] {message[-half:]}"
 
 
 def _source_line(span: Span, sources: Mapping[str, str] | None) -> str | None:
