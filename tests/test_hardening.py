@@ -1164,3 +1164,30 @@ def test_cli_on_mutated_packs_never_fails_internally(text: str) -> None:
             assert "internal error" not in err and "Traceback" not in err
             if code == 2:
                 assert re.search(r"error\[[a-z-]+\]", err), err
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "pure-python"])
+@pytest.mark.parametrize(
+    ("text", "where_"),
+    [
+        ('jurisdiction: XA\nname: "\x1f"\nfacts:\n', (2, 8)),
+        ('jurisdiction: XA\nname: "éé\U0001f600\x07"\nfacts:\n', (2, 11)),
+        ("\x00", (1, 1)),
+    ],
+)
+def test_control_characters_in_fact_files_are_one_positioned_error(
+    monkeypatch: pytest.MonkeyPatch, loader: str, text: str, where_: tuple[int, int]
+) -> None:
+    """A character YAML forbids is a yaml-syntax error at its line and column, with or
+    without libyaml (PyYAML's own reader raised its ReaderError out of lexgap, and
+    libyaml's was reported at 1:1 with its byte offset)."""
+    import yaml
+
+    if loader == "pure-python":
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML without libyaml")
+    with pytest.raises(lexgap.FactsError) as info:
+        lexgap.parse_jurisdiction(text, "f.yaml")
+    d = info.value.first
+    assert (d.code, d.span.file, d.span.line, d.span.column) == ("yaml-syntax", "f.yaml", *where_)
