@@ -708,8 +708,9 @@ def load_jurisdiction(path: str | os.PathLike[str]) -> Jurisdiction:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        msg = f"not UTF-8 text (byte {err.start}); fact files are YAML or JSON"
-        raise FactsError([Diagnostic("unreadable", msg, Span.point(shown, 0, 0))]) from None
+        found = Span.at_byte(shown, data, err.start)
+        msg = f"not UTF-8 text: found byte 0x{data[err.start]:02X}; fact files are YAML or JSON"
+        raise FactsError([Diagnostic("unreadable", msg, found)]) from None
     if "\x00" in text:
         raise FactsError(
             [
