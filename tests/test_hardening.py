@@ -308,10 +308,10 @@ class TestPackLimits:
             f'criterion c{i} {{ title "t" require a or n > {i} }}\n' for i in range(n)
         )
         findings = lint_pack(lexgap.parse_pack(text))
-        diagnostics._lines.cache_clear()
+        diagnostics.source_lines.cache_clear()
         rendered = [f.render(findings.sources) for f in findings]
         assert sum("missing-cites" in r for r in rendered) == n
-        assert diagnostics._lines.cache_info().misses == 1
+        assert diagnostics.source_lines.cache_info().misses == 1
 
     @pytest.mark.parametrize(
         ("body", "code"),

@@ -96,7 +96,7 @@ def _source_line(span: Span, sources: Mapping[str, str] | None) -> str | None:
         text = sources.get(span.file)
     if text is None:
         return None
-    all_lines = _lines(text)
+    all_lines = source_lines(text)
     if not 1 <= span.line <= len(all_lines):
         return None
     line = all_lines[span.line - 1]
@@ -106,7 +106,7 @@ def _source_line(span: Span, sources: Mapping[str, str] | None) -> str | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _lines(text: str) -> tuple[str, ...]:
+def source_lines(text: str) -> tuple[str, ...]:
     """The lines of a source, split once however many diagnostics quote it.
 
     NOTE: splitting per diagnostic made rendering quadratic: 20,000 findings in one large
