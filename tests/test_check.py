@@ -216,6 +216,16 @@ def test_misspelt_enum_member_gets_a_did_you_mean_hint() -> None:
     assert d.hint is not None and "ratified" in d.hint
 
 
+def test_member_in_the_wrong_case_gets_a_did_you_mean_hint() -> None:
+    """A one-letter member in the wrong case (`X` for `x`) is suggested too: difflib alone
+    finds nothing close to a one-letter name."""
+    d = only(require("e != X"))
+    assert (d.code, d.span.column) == ("unknown-enum-member", COLUMN + len("e != "))
+    assert "'X'" in d.message and "enum(x, y, z)" in d.message
+    assert d.hint == "did you mean 'x'?"
+    assert only(require("le contains Y")).hint == "did you mean 'y'?"
+
+
 def test_misspelt_name_in_known_gets_a_hint() -> None:
     """known() of a misspelt fact suggests the declared one."""
     d = only(require("known(law.csam.ai_generate)"))
