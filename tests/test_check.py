@@ -216,6 +216,16 @@ def test_misspelt_enum_member_gets_a_did_you_mean_hint() -> None:
     assert d.hint is not None and "ratified" in d.hint
 
 
+def test_member_in_the_wrong_case_gets_a_did_you_mean_hint() -> None:
+    """A one-letter member in the wrong case (`X` for `x`) is suggested too: difflib alone
+    finds nothing close to a one-letter name."""
+    d = only(require("e != X"))
+    assert (d.code, d.span.column) == ("unknown-enum-member", COLUMN + len("e != "))
+    assert "'X'" in d.message and "enum(x, y, z)" in d.message
+    assert d.hint == "did you mean 'x'?"
+    assert only(require("le contains Y")).hint == "did you mean 'y'?"
+
+
 def test_misspelt_name_in_known_gets_a_hint() -> None:
     """known() of a misspelt fact suggests the declared one."""
     d = only(require("known(law.csam.ai_generate)"))
@@ -527,9 +537,22 @@ def test_template_placeholders_name_facts_or_definitions() -> None:
     ["{zz}", "{law.csam.ai_generatd}", "{n + 1}", "{}", "unbalanced {", "{x}"],
 )
 def test_bad_placeholder_is_rejected(template: str) -> None:
-    """A placeholder that is not the path of a declared fact or definition is rejected."""
+    """A placeholder that is not the path of a declared fact or definition is rejected, at
+    the placeholder itself (the string starts at column 39)."""
     text = PRELUDE + f'criterion c {{ title "t" require b gap "{template}" }}\n'
-    assert found(text) == [("bad-placeholder", LINE, 39)]
+    assert found(text) == [("bad-placeholder", LINE, 40 + template.index("{"))]
+
+
+def test_bad_placeholder_position_counts_escapes() -> None:
+    """The span of a bad placeholder is where it is in the source, after escapes (each two
+    characters for one), and covers just the placeholder."""
+    text = PRELUDE + 'criterion c { title "t" require b gap "\\"x\\" \\\\ {zz.top} {e}" }\n'
+    (d,) = check_errors(text)
+    source_line = text.splitlines()[LINE - 1]
+    start = source_line.index("{zz.top}") + 1
+    assert (d.code, d.span.line, d.span.column) == ("bad-placeholder", LINE, start)
+    assert (d.span.end_line, d.span.end_column) == (LINE, start + len("{zz.top}"))
+    assert "zz.top" in d.message
 
 
 def test_remedy_is_not_a_template() -> None:

@@ -270,3 +270,77 @@ def test_a_fact_that_does_not_fit_is_shown_with_its_line_and_caret(
     assert lines[1] == "4 |   takedown.notice_period: 2 days"
     assert lines[2].endswith("^^^^^^") and lines[2].index("^") == lines[1].index("2 days")
     assert "Traceback" not in out.stderr
+
+
+
+MESSY = (
+    "# the vocabulary\n"
+    'pack   p {title "t"}\n'
+    "fact a:bool   # kept\n"
+    "fact n:number\n"
+    'criterion c {require a and(n>1)   title "T"}\n'
+)
+
+
+class TestFmt:
+    def test_plain_fmt_prints_every_file_formatted_or_not(self, tmp_path: Path) -> None:
+        """`fmt FILE` prints the canonical text, also for a file already in it (it printed
+        nothing then, so `fmt a > b` emptied b); printing it again changes nothing."""
+        messy = tmp_path / "messy.lexgap"
+        messy.write_text(MESSY, encoding="utf-8")
+        once = lexgap("fmt", str(messy))
+        assert once.returncode == 0, once.stderr
+        assert "# the vocabulary" in once.stdout and "# kept" in once.stdout
+        assert once.stdout != MESSY
+        assert messy.read_text(encoding="utf-8") == MESSY  # printing rewrites nothing
+        tidy = tmp_path / "tidy.lexgap"
+        tidy.write_text(once.stdout, encoding="utf-8")
+        twice = lexgap("fmt", str(tidy))
+        assert (twice.returncode, twice.stdout) == (0, once.stdout)
+
+    def test_check_and_diff_report_without_writing(self, tmp_path: Path) -> None:
+        """--check and --diff exit 1 for an unformatted file and leave it as it was; for a
+        formatted one they exit 0 and print nothing."""
+        messy = tmp_path / "messy.lexgap"
+        messy.write_text(MESSY, encoding="utf-8")
+        check = lexgap("fmt", "--check", str(messy))
+        assert check.returncode == 1 and str(messy) in check.stdout
+        diff = lexgap("fmt", "--diff", str(messy))
+        assert diff.returncode == 1
+        assert diff.stdout.startswith(f"--- {messy}\n+++ {messy} (formatted)\n")
+        assert "-fact a:bool   # kept" in diff.stdout.splitlines()
+        assert messy.read_text(encoding="utf-8") == MESSY
+        tidy = tmp_path / "tidy.lexgap"
+        tidy.write_text(lexgap("fmt", str(messy)).stdout, encoding="utf-8")
+        for flag in ("--check", "--diff"):
+            out = lexgap("fmt", flag, str(tidy))
+            assert (out.returncode, out.stdout) == (0, ""), flag
+
+    def test_write_rewrites_in_place_keeping_meaning(self, tmp_path: Path) -> None:
+        """--write leaves the canonical text (what plain fmt prints), the same pack, and a
+        file that --check then accepts."""
+        import lexgap as api
+
+        messy = tmp_path / "messy.lexgap"
+        messy.write_text(MESSY, encoding="utf-8")
+        printed = lexgap("fmt", str(messy)).stdout
+        out = lexgap("fmt", "--write", str(messy))
+        assert out.returncode == 0, out.stderr
+        assert messy.read_text(encoding="utf-8") == printed
+        assert api.parse_pack(printed, filename="x") == api.parse_pack(MESSY, filename="x")
+        assert lexgap("fmt", "--check", str(messy)).returncode == 0
+
+    @pytest.mark.parametrize("flag", [None, "--check", "--diff", "--write"])
+    def test_a_broken_file_is_one_error_and_untouched(
+        self, tmp_path: Path, flag: str | None
+    ) -> None:
+        """fmt of a file with a syntax error: exit 2, file:line:col, no traceback, no write."""
+        broken = tmp_path / "broken.lexgap"
+        text = 'pack p { title "t" }\nfact a: bool\ncriterion c { require a and }\n'
+        broken.write_text(text, encoding="utf-8")
+        out = lexgap("fmt", *([flag] if flag else []), str(broken))
+        assert out.returncode == 2
+        assert f"{broken}:3:29: error[syntax]" in out.stderr
+        assert "Traceback" not in out.stderr + out.stdout
+        assert broken.read_text(encoding="utf-8") == text
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.lexgap"]

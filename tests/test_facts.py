@@ -136,8 +136,15 @@ class TestErrors:
     def test_binary_and_unreadable(self, tmp_path: Path) -> None:
         """Binary or missing files are one clear error, not an exception."""
         (tmp_path / "bin.yaml").write_bytes(b"\x00\xff\xfe garbage")
-        with pytest.raises(lexgap.FactsError):
+        with pytest.raises(lexgap.FactsError) as info:
             lexgap.load_jurisdiction(tmp_path / "bin.yaml")
+        assert (info.value.first.code, info.value.first.span.line) == ("unreadable", 1)
+        assert info.value.first.span.column == 2 and "0xFF" in info.value.first.message
+        (tmp_path / "latin1.yaml").write_bytes(b"jurisdiction: GB\nname: Caf\xe9\n")
+        with pytest.raises(lexgap.FactsError) as info:
+            lexgap.load_jurisdiction(tmp_path / "latin1.yaml")
+        span = info.value.first.span
+        assert (info.value.first.code, span.line, span.column) == ("unreadable", 2, 10)
         with pytest.raises(lexgap.FactsError) as info:
             lexgap.load_jurisdiction(tmp_path / "missing.yaml")
         assert info.value.first.code == "unreadable"

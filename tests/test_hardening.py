@@ -272,6 +272,79 @@ class TestPackLimits:
         assert "conflict-search-incomplete" in {f.code for f in findings}
         assert [r.verdict.value for r in report.results[9:12]] == ["met", "gap", "gap"]
 
+    def test_lint_looks_criteria_up_without_comparing_them(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Lint finds each criterion's compiled form directly: comparing criteria by value
+        (``tuple.index``) made it quadratic, minutes for 20,000 criteria."""
+        from lexgap.model import Criterion
+
+        n = 400
+        text = HEAD + "".join(
+            f'criterion c{i} {{ title "t" group "g{i}" require a or n > {i} }}\n'
+            for i in range(n)
+        )
+        pack = lexgap.parse_pack(text)
+        calls = 0
+        original = Criterion.__eq__
+
+        def counting(self: Criterion, other: object) -> bool:
+            nonlocal calls
+            calls += 1
+            return bool(original(self, other))
+
+        monkeypatch.setattr(Criterion, "__eq__", counting)
+        findings = lint_pack(pack)
+        assert "missing-cites" in {f.code for f in findings}
+        assert calls < n
+
+    def test_many_diagnostics_split_their_source_once(self) -> None:
+        """Rendering thousands of diagnostics on one large pack splits its lines once, not
+        once per diagnostic (which was quadratic in the size of the pack)."""
+        from lexgap import diagnostics
+
+        n = 2000
+        text = HEAD + "".join(
+            f'criterion c{i} {{ title "t" require a or n > {i} }}\n' for i in range(n)
+        )
+        findings = lint_pack(lexgap.parse_pack(text))
+        diagnostics.source_lines.cache_clear()
+        rendered = [f.render(findings.sources) for f in findings]
+        assert sum("missing-cites" in r for r in rendered) == n
+        assert diagnostics.source_lines.cache_info().misses == 1
+
+    @pytest.mark.parametrize(
+        ("body", "code"),
+        [
+            ('criterion c { title "' + "x" * 1_000_000 + '" require a }', None),
+            ('criterion c { title "' + "\\\\" * 500_000 + '" require a }', None),
+            ("define e = " + "a." * 500_000 + "b", "undefined-name"),
+            ("define e = d < " + "1h" * 500_000, "too-large"),
+        ],
+        ids=["string", "escapes", "path", "duration"],
+    )
+    def test_long_tokens_lex_in_memory_proportional_to_them(
+        self, body: str, code: str | None
+    ) -> None:
+        """A megabyte-long string, path or duration is lexed without a backtracking entry
+        per character: Python's re kept one per repetition of ``(a|b)*``, half a gigabyte
+        for a 2 MB string literal."""
+        import tracemalloc
+
+        tracemalloc.start()
+        try:
+            try:
+                lexgap.parse_pack(HEAD + body + "\n")
+                found = None
+            except lexgap.LexgapError as err:
+                found = err.first.code
+                assert len(str(err)) < 5_000  # the name is quoted, but not in full
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert found == code
+        assert peak < 80 * 2**20
+
     def test_ten_megabyte_files(self, tmp_path: Path) -> None:
         """A 10 MB line loads; one byte more is too-large, even from a file larger still
         (which is not read whole)."""
@@ -1094,3 +1167,30 @@ def test_cli_on_mutated_packs_never_fails_internally(text: str) -> None:
                 # lint's findings, load errors among them, are its report (stdout)
                 shown = out if args[0] == "lint" else err
                 assert re.search(r"error\[[a-z-]+\]", shown), (args, out, err)
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "pure-python"])
+@pytest.mark.parametrize(
+    ("text", "where_"),
+    [
+        ('jurisdiction: XA\nname: "\x1f"\nfacts:\n', (2, 8)),
+        ('jurisdiction: XA\nname: "éé\U0001f600\x07"\nfacts:\n', (2, 11)),
+        ("\x00", (1, 1)),
+    ],
+)
+def test_control_characters_in_fact_files_are_one_positioned_error(
+    monkeypatch: pytest.MonkeyPatch, loader: str, text: str, where_: tuple[int, int]
+) -> None:
+    """A character YAML forbids is a yaml-syntax error at its line and column, with or
+    without libyaml (PyYAML's own reader raised its ReaderError out of lexgap, and
+    libyaml's was reported at 1:1 with its byte offset)."""
+    import yaml
+
+    if loader == "pure-python":
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML without libyaml")
+    with pytest.raises(lexgap.FactsError) as info:
+        lexgap.parse_jurisdiction(text, "f.yaml")
+    d = info.value.first
+    assert (d.code, d.span.file, d.span.line, d.span.column) == ("yaml-syntax", "f.yaml", *where_)

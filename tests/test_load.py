@@ -190,6 +190,17 @@ def test_non_utf8_pack_is_a_check_error(tmp_path: Path) -> None:
     assert isinstance(err, lexgap.CheckError)
     assert err.first.code == "unreadable"
     assert "latin1.lexgap" in str(err)
+    # the byte is shown where an editor shows it: line 1, column 20 (after "Geb")
+    assert (err.first.span.line, err.first.span.column) == (1, 20)
+    assert "0xFC" in err.first.message
+
+
+def test_non_utf8_byte_position_counts_characters_before_it(tmp_path: Path) -> None:
+    """The column of a bad byte counts the (multi-byte) characters before it on its line."""
+    root = tmp_path / "mixed.lexgap"
+    root.write_bytes('pack p { title "t" }\n# é€😀 '.encode() + b"\xff\n")
+    err = load_error(root)
+    assert (err.first.code, err.first.span.line, err.first.span.column) == ("unreadable", 2, 7)
 
 
 def test_non_utf8_import_is_reported_at_the_import(tmp_path: Path) -> None:
@@ -199,6 +210,7 @@ def test_non_utf8_import_is_reported_at_the_import(tmp_path: Path) -> None:
     err = load_error(root)
     assert isinstance(err, lexgap.CheckError)
     assert (err.first.code, err.first.span.line) == ("unreadable", 2)
+    assert "at line 1, column 6" in err.first.message
 
 
 @pytest.mark.skipif(

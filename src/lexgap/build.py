@@ -38,8 +38,17 @@ REPEATABLE = frozenset({"cites"})
 
 
 def suggest(name: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str | None:
-    """A did-you-mean hint, or None when nothing is close."""
-    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    """A did-you-mean hint, or None when nothing is close.
+
+    A name that differs only in case comes first (difflib finds nothing close to a
+    one-letter ``X`` among ``x, y``); a name too long to be a typo gets no suggestion
+    (comparing a megabyte-long name with every candidate is slow and pointless).
+    """
+    if len(name) > 1000:
+        return None
+    ordered = sorted(candidates)
+    same_case = [c for c in ordered if c.lower() == name.lower()]
+    close = same_case or difflib.get_close_matches(name, ordered, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 
 

@@ -16,7 +16,7 @@ import attrs
 
 from lexgap import ast, ir
 from lexgap.build import suggest
-from lexgap.diagnostics import Diagnostic, Severity
+from lexgap.diagnostics import Diagnostic, Severity, source_lines
 from lexgap.model import Criterion, Definition, FactInfo, Pack, PackTest, Template
 from lexgap.printer import expr_text
 from lexgap.span import NO_SPAN, Span
@@ -54,6 +54,7 @@ class CheckState:
     criteria: list[Criterion] = attrs.Factory(list)
     tests: list[PackTest] = attrs.Factory(list)
     cyclic: set[str] = attrs.Factory(set)
+    sources: dict[str, str] = attrs.Factory(dict)
 
     def error(
         self,
@@ -619,6 +620,32 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
+def _inside(state: CheckState, text: ast.Text, start: int, end: int) -> Span:
+    """The span of ``text.value[start:end]`` in the source, through its escapes.
+
+    A string literal is one line; its value differs from the source only where an escape
+    (two characters) stands for one. Falls back to the whole literal when the source line
+    is not at hand or does not hold the literal.
+    """
+    span = text.span
+    source = state.sources.get(span.file)
+    if source is None or span.line != span.end_line:
+        return span
+    lines = source_lines(source)
+    if not 1 <= span.line <= len(lines):
+        return span
+    raw = lines[span.line - 1][span.column - 1 : span.end_column - 1]
+    columns: list[int] = []  # the column of each character of the value, then of the end
+    i = 1  # after the opening quote
+    while i < len(raw) - 1:
+        columns.append(span.column + i)
+        i += 2 if raw[i] == "\\" else 1
+    columns.append(span.column + i)
+    if len(columns) != len(text.value) + 1 or not raw.startswith('"'):
+        return span
+    return Span(span.file, span.line, columns[start], span.line, columns[end])
+
+
 def parse_template(state: CheckState, text: ast.Text) -> Template:
     """Split a gap message into text and ``{path}`` references; ``{{``/``}}`` are braces."""
     parts: list[tuple[str, str]] = []
@@ -636,7 +663,7 @@ def parse_template(state: CheckState, text: ast.Text) -> Template:
             state.error(
                 "bad-placeholder",
                 f"'{token}' is not a placeholder: placeholders are {{fact.path}}",
-                text.span,
+                _inside(state, text, m.start(), m.end()),
                 hint="write {{ or }} for a literal brace",
             )
             continue
@@ -645,7 +672,7 @@ def parse_template(state: CheckState, text: ast.Text) -> Template:
             state.error(
                 "bad-placeholder",
                 f"placeholder '{{{path}}}' names no declared fact or definition",
-                text.span,
+                _inside(state, text, m.start(), m.end()),
                 suggest(path, set(state.facts) | set(state.define_syntax)),
             )
             continue
@@ -796,7 +823,7 @@ def check(
     modules: list[ast.Module], root: str, sources: dict[str, str]
 ) -> tuple[Pack | None, list[Diagnostic]]:
     """Run every stage; return the pack when no error was found, and all diagnostics."""
-    state = CheckState(modules, root)
+    state = CheckState(modules, root, sources=sources)
     for _name, stage in STAGES:
         stage(state)
     errors = [d for d in state.diagnostics if d.severity is Severity.ERROR]

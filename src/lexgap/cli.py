@@ -462,6 +462,11 @@ def fmt(paths: Sequence[str], check_only: bool, show_diff: bool, write: bool) ->
     for path in files:
         text = read_source(path, str(path))
         formatted = format_source(text, str(path))
+        if not (check_only or show_diff or write):
+            # NOTE: plain ``fmt`` prints every file, formatted already or not, so
+            # ``lexgap fmt a.lexgap > b.lexgap`` never gives an empty b.
+            click.echo(formatted, nl=False)
+            continue
         if formatted == text:
             continue
         changed += 1
@@ -484,8 +489,6 @@ def fmt(paths: Sequence[str], check_only: bool, show_diff: bool, write: bool) ->
             click.echo(f"formatted {path}", err=True)
         elif check_only and not show_diff:
             click.echo(f"would reformat {path}")
-        elif not (check_only or show_diff):
-            click.echo(formatted, nl=False)
     if (check_only or show_diff) and changed and not write:
         sys.exit(EXIT_FOUND)
 

@@ -278,6 +278,9 @@ class Analysis:
         self.tries = tries
         self.seed = seed
         self.program: Program = program_for(pack)
+        # NOTE: by identity, not ``tuple.index``: attrs equality compares every field, so
+        # looking each criterion up by value made linting quadratic in the criteria.
+        self._index = {id(c): i for i, c in enumerate(pack.criteria)}
         # NOTE: the loader appends a file after the files it imports, so the root is last.
         self.root: ast.Module | None = pack.modules[-1] if pack.modules else None
         self.vars: dict[str, Var] = {}
@@ -435,8 +438,7 @@ class Analysis:
         return frozenset(out)
 
     def fns(self, c: Criterion) -> tuple[Fn | None, Fn]:
-        i = self.pack.criteria.index(c)
-        return self.program.criteria[i]
+        return self.program.criteria[self._index[id(c)]]
 
     # -- the solver --
 

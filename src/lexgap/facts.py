@@ -586,7 +586,12 @@ def _compose(text: str, file: str) -> yaml.Node | None:
     position, and never constructs a Python object from a tag.
     """
     loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_cls(text)
+    try:
+        loader = loader_cls(text)
+    except yaml.reader.ReaderError as err:
+        # NOTE: only PyYAML's pure-Python reader (no libyaml) checks every character when it
+        # is made; libyaml reports the same character later, as a MarkedYAMLError.
+        raise FactsError([_reader_problem(err, text, file, False)], {file: text}) from None
     problems: list[Diagnostic] = []
 
     def at(mark: Any) -> Span:
@@ -679,6 +684,9 @@ def _compose(text: str, file: str) -> yaml.Node | None:
         raise FactsError(
             [Diagnostic("yaml-syntax", f"not valid YAML: {problem}", span)], {file: text}
         ) from None
+    except yaml.reader.ReaderError as err:
+        in_bytes = loader_cls is not yaml.SafeLoader
+        raise FactsError([_reader_problem(err, text, file, in_bytes)], {file: text}) from None
     except yaml.YAMLError as err:
         raise FactsError(
             [Diagnostic("yaml-syntax", f"not valid YAML: {err}", Span.point(file, 1, 1))]
@@ -690,6 +698,23 @@ def _compose(text: str, file: str) -> yaml.Node | None:
     if problems:
         raise FactsError(problems, {file: text})
     return root
+
+
+def _reader_problem(
+    err: yaml.reader.ReaderError, text: str, file: str, in_bytes: bool
+) -> Diagnostic:
+    """A character YAML does not allow (a control character), at its line and column.
+
+    libyaml counts the position in UTF-8 bytes, PyYAML's own reader in characters.
+    """
+    if in_bytes:
+        before = text.encode("utf-8", "surrogatepass")[: err.position].decode("utf-8", "ignore")
+    else:
+        before = text[: err.position]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    msg = f"not valid YAML: the character U+{err.character:04X} is not allowed"
+    return Diagnostic("yaml-syntax", msg, Span.point(file, line, column))
 
 
 def parse_jurisdiction(text: str, file: str = "<string>") -> Jurisdiction:
@@ -795,8 +820,9 @@ def load_jurisdiction(path: str | os.PathLike[str]) -> Jurisdiction:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        msg = f"not UTF-8 text (byte {err.start}); fact files are YAML or JSON"
-        raise FactsError([Diagnostic("unreadable", msg, Span.point(shown, 0, 0))]) from None
+        found = Span.at_byte(shown, data, err.start)
+        msg = f"not UTF-8 text: found byte 0x{data[err.start]:02X}; fact files are YAML or JSON"
+        raise FactsError([Diagnostic("unreadable", msg, found)]) from None
     if "\x00" in text:
         raise FactsError(
             [

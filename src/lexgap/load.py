@@ -58,8 +58,12 @@ def read_source(path: Path, display: str, span: Span | None = None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        msg = f"'{display}' is not UTF-8 text (byte {err.start})"
-        raise CheckError([Diagnostic("unreadable", msg, where)]) from None
+        found = Span.at_byte(display, data, err.start)
+        msg = f"'{display}' is not UTF-8 text: found byte 0x{data[err.start]:02X}"
+        if span is not None:
+            # NOTE: an imported file's error stays at the import that named it.
+            msg += f" at line {found.line}, column {found.column}"
+        raise CheckError([Diagnostic("unreadable", msg, span or found)]) from None
 
 
 def _is_file(path: Path) -> bool:

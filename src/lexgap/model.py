@@ -60,18 +60,40 @@ class Criterion:
     syntax: ast.Criterion | None = attrs.field(default=None, eq=False, repr=False)
 
 
+def _without_spans(expects: tuple[tuple[str, str, Span], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((path, verdict) for path, verdict, _ in expects)
+
+
 @attrs.frozen
 class PackTest:
     name: str
     given: tuple[tuple[str, Value], ...]
-    expects: tuple[tuple[str, str, Span], ...]
+    #: (criterion, verdict, where the expect line is); equality leaves the span out, as
+    #: it does everywhere, so a pack equals its formatted self.
+    expects: tuple[tuple[str, str, Span], ...] = attrs.field(eq=_without_spans)
     as_of: datetime.date | None = None
     span: Span = attrs.field(default=NO_SPAN, eq=False)
 
 
 @attrs.frozen
 class Pack:
-    """A loaded and checked rule pack."""
+    """A loaded and checked rule pack: what :func:`lexgap.load_pack` returns.
+
+    Everything in it is inspectable, in pack order (imported files first, then the file's
+    own, each in source order):
+
+    - ``name``, ``title``, ``version``, ``source`` and all ``metadata`` of the ``pack`` block;
+    - ``facts``: the fact declarations, path to :class:`FactInfo` (``type``, ``description``,
+      ``span``), shared declarations from imports included once;
+    - ``definitions``: path to :class:`Definition` (inferred ``type``, checked ``expr``);
+    - ``criteria``: the :class:`Criterion` values (``title``, ``cites``, ``group``,
+      ``severity``, ``weight``, ``applies``, ``require``, ``gap``, ``remedy``, ``span``),
+      also by path with :meth:`criterion`;
+    - ``tests``: the pack's ``test`` blocks as :class:`PackTest` (``given``, ``expects``,
+      ``as_of``);
+    - ``files``: every file read, imports before the file that imports them (so the
+      pack's own file is last).
+    """
 
     name: str
     title: str

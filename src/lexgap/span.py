@@ -24,6 +24,14 @@ class Span:
         """A zero-width span, for diagnostics that point between characters."""
         return cls(file, line, column, line, column)
 
+    @classmethod
+    def at_byte(cls, file: str, data: bytes, offset: int) -> Span:
+        """The line and column (in characters) of a byte offset into undecoded text, so a
+        byte that is not UTF-8 can be shown where an editor shows it."""
+        line_start = data.rfind(b"\n", 0, offset) + 1
+        column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+        return cls.point(file, data.count(b"\n", 0, offset) + 1, column)
+
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
 
