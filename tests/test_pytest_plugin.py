@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
+import lexgap
+
 pytest_plugins = ["pytester"]
+
+# NOTE: pytester's in-process runs forget the modules first imported inside them, and
+# lexgap imports its modules lazily: a later test would then get second copies of lexgap's
+# classes (a Jurisdiction that is not a Jurisdiction). Import them all up front.
+for _module in pkgutil.walk_packages(lexgap.__path__, "lexgap."):
+    if _module.name != "lexgap.__main__":
+        importlib.import_module(_module.name)
 
 DATA = Path(__file__).resolve().parent / "data" / "lint"
 
