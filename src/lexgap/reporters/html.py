@@ -78,6 +78,28 @@ def _sha256(text: str) -> str:
     return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
+def page_head(title: str, css: str, js: str | None = None) -> list[str]:
+    """A page's opening up to ``</head>``: a Content-Security-Policy that allows only this
+    style block and this script (by hash), so the page fetches nothing and nothing injected
+    into it runs. ``title`` is already escaped."""
+    from lexgap import __version__
+
+    script = f"script-src 'sha256-{_sha256(js)}'; img-src data:; " if js is not None else ""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        f"style-src 'sha256-{_sha256(css)}'; {script}base-uri 'none'; form-action 'none'\">",
+        f'<meta name="generator" content="lexgap {esc(__version__)}">',
+        f"<title>{title}</title>",
+        f"<style>{css}</style>",
+        "</head>",
+    ]
+
+
 CSS = """
 :root { --met:#d3f0da; --met-ink:#0f5323; --gap:#f9d0d3; --gap-ink:#8a1020;
   --unknown:#fff0c2; --unknown-ink:#6b4a00; --na:#e8eaed; --na-ink:#555; --line:#c8ccd0; }
@@ -345,7 +367,6 @@ def _finding(r: Result, i: int, col: int) -> str:
 
 def render(report: Report, results: list[Result] | None = None, **_: Any) -> str:
     """The page. With ``results``, only those cells are filled (scores stay whole-report)."""
-    from lexgap import __version__
 
     pack = report.pack
     chosen = list(report.results if results is None else results)
@@ -384,18 +405,7 @@ def render(report: Report, results: list[Result] | None = None, **_: Any) -> str
 
     title = esc(pack.title)
     p: list[str] = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        f"style-src 'sha256-{_sha256(CSS)}'; script-src 'sha256-{_sha256(JS)}'; "
-        "img-src data:; base-uri 'none'; form-action 'none'\">",
-        f'<meta name="generator" content="lexgap {esc(__version__)}">',
-        f"<title>{title} \u2013 lexgap report</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
+        *page_head(f"{title} \u2013 lexgap report", CSS, JS),
         "<body>",
         "<header>",
         f"<h1>{title}</h1>",

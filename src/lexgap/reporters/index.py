@@ -11,7 +11,7 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Sequence
 
-from lexgap.reporters.html import _score, _sha256, esc
+from lexgap.reporters.html import _score, esc, page_head
 from lexgap.results import Report
 
 CSS = (
@@ -24,21 +24,9 @@ CSS = (
 
 def render_index(reports: Sequence[tuple[str, Report]]) -> str:
     """The index page for ``(file name, report)`` pairs, in the order given."""
-    from lexgap import __version__
-
     as_of = sorted({r.as_of.isoformat() for _, r in reports})
     p = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        f"style-src 'sha256-{_sha256(CSS)}'; base-uri 'none'; form-action 'none'\">",
-        f'<meta name="generator" content="lexgap {esc(__version__)}">',
-        "<title>lexgap gap reports</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
+        *page_head("lexgap gap reports", CSS),
         "<body>",
         "<h1>Gap reports</h1>",
         f'<p class="meta">Evaluated as of {esc(", ".join(as_of))}. Each pack links to its '
