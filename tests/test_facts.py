@@ -162,7 +162,8 @@ class TestErrors:
         ("type_decl", "value", "hint_word"),
         [
             ("bool", "yes", "true or false"),
-            ("number", '"18"', "without quotes"),
+            ("number", '"18"', "write the number without quotes"),
+            ("number", '"sixteen"', "decimal number such as 18"),
             ("number", "1e3", "decimal"),
             ("date", "2024-02-30", "ISO"),
             ("duration", "24", "duration"),

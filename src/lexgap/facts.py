@@ -318,7 +318,9 @@ def _convert(raw: Raw, type_: Type) -> tuple[Value, str | None]:
         return None, "write true or false"
     if isinstance(type_, NumberType):
         if not raw.plain:
-            return None, "write the number without quotes"
+            if parse_number(text) is not None:
+                return None, "write the number without quotes"
+            return None, "write a decimal number such as 18 or 0.5, without quotes"
         if len(text) - text.startswith("-") > MAX_NUMBER_CHARS:
             return None, f"numbers have at most {MAX_NUMBER_CHARS} characters"
         if _LEADING_ZERO.match(text):
