@@ -432,6 +432,19 @@ def test_unexpected_character(text: str, line: int, column: int) -> None:
     assert where(parse_error(HEADER + text)) == ("unexpected-char", line, column)
 
 
+@pytest.mark.parametrize(("literal", "column"), [("1e3", 16), ("3months", 16), ("2x", 16)])
+def test_a_literal_the_language_lacks_is_named_with_the_forms_it_has(
+    literal: str, column: int
+) -> None:
+    """A token that starts with a digit but is no literal names the whole token and says
+    how numbers, durations and dates are written."""
+    d = parse_error(HEADER + f"fact n: number\ndefine d = n > {literal}\n")
+    assert where(d) == ("unexpected-char", 3, column)
+    assert f"'{literal}'" in d.message
+    assert (d.span.end_column - d.span.column) == len(literal)
+    assert "24h" in (d.hint or "") and "0.5" in (d.hint or "")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -9,6 +9,7 @@ known-bad snippets matched with lark's ``match_examples``).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 
 import lark
@@ -18,6 +19,9 @@ from lark.lexer import PatternStr
 from lexgap.diagnostics import Diagnostic, ParseError
 from lexgap.resources import grammar_path
 from lexgap.span import Span
+
+#: A literal as the user wrote it, for a message about one the lexer does not know.
+_WORD = re.compile(r"[0-9A-Za-z_.:+-]+")
 
 #: Limits that keep hostile input from exhausting memory or the stack.
 MAX_SOURCE_BYTES = 10_000_000
@@ -404,6 +408,18 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, filename: str) -> Diagno
                 hint='close it with " ; write \\" for a quote inside a string',
             )
         shown = repr(ch) if ch else "end of file"
+        if ch.isdigit():
+            # NOTE: a literal the lexer does not know (1e3, 3months): say what the literals
+            # are rather than only which character was unexpected.
+            match = _WORD.match(text, pos)
+            word = (match.group() if match else ch)[:40]
+            return Diagnostic(
+                "unexpected-char",
+                f"'{word}' is not a number, duration or date",
+                Span(filename, line, column, line, column + len(word)),
+                hint="numbers are written 18 or 0.5, durations 90min, 24h, 7d or 2w, "
+                "dates 2024-12-05",
+            )
         return Diagnostic("unexpected-char", f"unexpected character {shown}", span)
     if (
         isinstance(err, UnexpectedToken)
