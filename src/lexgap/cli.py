@@ -142,9 +142,19 @@ def cli() -> None:
     metavar="FORMAT",
     help="Output format: text, json, markdown, html, junit, csv.",
 )
-@click.option("--only", metavar="VERDICTS", help="Show only these verdicts, e.g. gap,unknown.")
 @click.option(
-    "--criterion", "criteria", multiple=True, metavar="ID", help="Only this criterion (repeatable)."
+    "--only",
+    metavar="VERDICTS",
+    help="Show only these verdicts, e.g. gap,unknown (summaries and the exit status still "
+    "count every result).",
+)
+@click.option(
+    "--criterion",
+    "criteria",
+    multiple=True,
+    metavar="ID",
+    help="Only this criterion (repeatable): only its results are shown and decide the exit "
+    "status; summaries still count the whole pack.",
 )
 @click.option(
     "--fail-on",
