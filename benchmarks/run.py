@@ -348,6 +348,7 @@ def section_scaling(sizes: Sizes) -> Table:
             "native us/result",
             "native cold ms",
             "durable ms",
+            "durable / native",
         ],
     )
     for n_c in sizes.grid_criteria:
@@ -366,6 +367,7 @@ def section_scaling(sizes: Sizes) -> Table:
             assert got == expected, f"native verdicts differ at {n_c} x {n_j}"
             del report, got
             t_native = best_of(lambda p=pack, j=js: lexgap.evaluate(p, j, as_of=AS_OF))
+            versus_native = "-"
             if not durable:
                 t_durable = "not installed"
             elif n > sizes.durable_max:
@@ -380,6 +382,7 @@ def section_scaling(sizes: Sizes) -> Table:
                     t_durable = "WRONG VERDICTS"
                 else:
                     t_durable = ms(out["seconds"])
+                    versus_native = ratio(out["seconds"], t_native)
             table.add(
                 f"{n_c:,}",
                 f"{n_j:,}",
@@ -390,6 +393,7 @@ def section_scaling(sizes: Sizes) -> Table:
                 f"{t_native / n * 1e6:.2f}",
                 ms(t_cold),
                 t_durable,
+                versus_native,
             )
             del pack, js, parsed, expected
             gc.collect()
