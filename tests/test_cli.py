@@ -344,3 +344,17 @@ class TestFmt:
         assert "Traceback" not in out.stderr + out.stdout
         assert broken.read_text(encoding="utf-8") == text
         assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.lexgap"]
+
+
+def test_a_mistyped_built_in_pack_name_is_named_with_the_ones_there_are(tmp_path: Path) -> None:
+    """A bare word that is neither a file nor a built-in pack: one usage error that suggests
+    the closest built-in pack and lists them all."""
+    facts = tmp_path / "xa.yaml"
+    facts.write_text("jurisdiction: XA\nname: X\nfacts: {}\n", encoding="utf-8")
+    out = lexgap("check", "lanzarot", str(facts), cwd=tmp_path)
+    assert out.returncode == 2
+    assert "error[usage]: no pack file or built-in pack 'lanzarot'" in out.stderr
+    assert "did you mean 'lanzarote'?" in out.stderr
+    assert "weprotect-cta-2024" in out.stderr and "vocabulary" not in out.stderr
+    missing = lexgap("check", "missing.lexgap", str(facts), cwd=tmp_path)
+    assert missing.returncode == 2 and "error[unreadable]" in missing.stderr

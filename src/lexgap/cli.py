@@ -82,7 +82,24 @@ def resolve_pack_path(name: str) -> str:
 def _load_pack(name: str) -> Any:
     from lexgap.load import load_pack
 
-    return load_pack(resolve_pack_path(name))
+    path = resolve_pack_path(name)
+    bare = os.sep not in name and "/" not in name and not name.endswith(".lexgap")
+    if path == name and bare and not os.path.exists(name):
+        # NOTE: a bare word that is neither a file nor a built-in pack is most likely a
+        # mistyped pack name: say which names there are.
+        from lexgap.build import suggest
+        from lexgap.resources import packs_dir
+
+        folder = packs_dir()
+        names = sorted(p.stem for p in folder.glob("*.lexgap")) if folder else []
+        names = [n for n in names if n != "vocabulary"]
+        hint = suggest(name, set(names))
+        _usage(
+            f"no pack file or built-in pack '{name}'"
+            + (f"; {hint}" if hint else "")
+            + (f" (built-in packs: {', '.join(names)})" if names else "")
+        )
+    return load_pack(path)
 
 
 def _write_output(text: str, output: str | None) -> None:
