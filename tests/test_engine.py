@@ -450,3 +450,23 @@ def test_binding_interleaved_types_static_and_timed_values() -> None:
         assert used["t"].source == ("new act" if as_of.year == 2025 else "old act")
         assert used["n"].value == "3" and used["e"].value == "y"
     assert lexgap.evaluate(pack, [second], as_of=datetime.date(2025, 6, 1)).results[0].because
+
+
+@pytest.mark.parametrize("backend", ["native", "durable"])
+def test_a_list_literal_with_an_unknown_fact_item_is_unknown_as_a_whole(backend: str) -> None:
+    """As the language reference says: ``n in [m, 3]`` is unknown while m is unknown, even
+    when n is 3; only the literal ``unknown`` is a member that may be anything."""
+    pack = lexgap.parse_pack(
+        VOCAB
+        + 'criterion k1 { title "k" require n in [m, 3] }\n'
+        + 'criterion k2 { title "k" require n in [unknown, 3] }\n'
+        + 'criterion k3 { title "k" require n == m or n == 3 }\n'
+    )
+    j = lexgap.jurisdiction_from_mapping({"jurisdiction": "XX", "name": "X", "facts": {"n": 3}})
+    results = lexgap.evaluate(pack, [j], as_of=D, backend=backend).results
+    assert [(r.criterion, r.verdict.value) for r in results] == [
+        ("k1", "unknown"),
+        ("k2", "met"),
+        ("k3", "met"),
+    ]
+    assert results[0].missing == ["m"]
