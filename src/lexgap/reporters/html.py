@@ -133,7 +133,7 @@ thead th { background: #f6f8fa; }
 #matrix td.off { background: #fff; color: #ccc; }
 #matrix th.gscore { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap;
   font-size: .75rem; font-style: italic; padding: .4rem .15rem; }
-#matrix .gscore { background: #f6f8fa; border-right: 2px solid #8c959f; }
+#matrix .gscore { background: #f6f8fa; border-right: 2px solid #8c959f; width: 3.2rem; }
 #matrix td.gscore, #matrix td.score { font-size: .85rem; font-weight: 600; }
 #matrix tfoot th, #matrix tfoot td { background: #f6f8fa; border-top: 2px solid #8c959f;
   font-weight: 600; text-align: left; }
