@@ -276,20 +276,115 @@ def test_group_filter_hides_the_group_and_its_findings(
         " return e.offsetParent !== null; }).map(function (e) { return e.getAttribute(%s); })"
     )
     assert browser.js(visible % ("'#matrix th.group'", "'data-group'")) == ["0", "1"]
+    # header, two jurisdictions and the footer: one score cell each per group
+    assert browser.js(visible % ("'#matrix .gscore'", "'data-group'")) == ["0", "1"] * 4
     browser.click("input[name='group'][value='0']")  # "Strengthen cooperation"
     assert browser.js(visible % ("'#matrix th.group'", "'data-group'")) == ["1"]
     assert browser.js(visible % ("'#matrix th.crit'", "'data-col'")) == ["1"]
+    assert browser.js(visible % ("'#matrix .gscore'", "'data-group'")) == ["1"] * 4
+    assert browser.js(_SPAN % "1") == 2  # its criterion and its score column
+    assert browser.js(_ROW_WIDTHS) == [4, 4, 4, 4]  # header, rows and footer still line up
     findings = browser.js(visible % ("'.finding'", "'data-col'"))
     assert findings and set(findings) == {"1"}
     browser.click("input[name='group'][value='0']")
     assert browser.js(visible % ("'#matrix th.crit'", "'data-col'")) == ["0", "1"]
+    assert browser.js(visible % ("'#matrix .gscore'", "'data-group'")) == ["0", "1"] * 4
+    assert browser.js(_ROW_WIDTHS) == [6, 6, 6, 6]
+    assert browser.errors() == []
+
+
+# NOTE: visible cells of the header's criteria row (plus Jurisdiction and Score, which span
+# both header rows), of each jurisdiction row and of the footer row.
+_ROW_WIDTHS = (
+    "(function () { var m = document.getElementById('matrix');"
+    " function n(tr) { return Array.from(tr.cells).filter(function (c) {"
+    " return c.offsetParent !== null; }).length; }"
+    " return [n(m.tHead.rows[1]) + 2].concat(Array.from(m.tBodies[0].rows).map(n),"
+    " [n(m.tFoot.rows[0])]); }())"
+)
+_SPAN = "document.querySelector(\"#matrix th.group[data-group='%s']\").colSpan"
+
+
+def test_severity_filter_hides_a_group_score_with_the_groups_last_criterion(
+    browser: Browser, tmp_path: Path, example_report: lexgap.Report
+) -> None:
+    """Unticking 'high' empties "Strengthen cooperation": its score column goes with it."""
+    browser.open(_page(tmp_path, example_report))
+    browser.click("input[name='severity'][value='high']")
+    hidden = browser.js(
+        "Array.from(document.querySelectorAll('#matrix .gscore')).map(function (e) {"
+        " return [e.getAttribute('data-group'), e.hidden]; })"
+    )
+    assert hidden == [["0", True], ["1", False]] * 4
+    assert browser.js(_ROW_WIDTHS) == [4, 4, 4, 4]
+    assert browser.errors() == []
+
+
+def test_verdict_filters_leave_score_cells_alone(
+    browser: Browser, tmp_path: Path, example_report: lexgap.Report
+) -> None:
+    """Score cells are not verdict cells: a verdict filter neither hides, dims nor recolours
+    them, and with every verdict unticked the footer still shows the scores."""
+    browser.open(_page(tmp_path, example_report))
+    look = (
+        "Array.from(document.querySelectorAll('#matrix td.gscore, #matrix td.score'))"
+        ".map(function (td) { var s = getComputedStyle(td); return [td.hidden,"
+        " td.className, s.backgroundColor, s.color, td.textContent]; })"
+    )
+    before = browser.js(look)
+    assert len(before) == 9
+    for hidden, classes, background, ink, _ in before:
+        assert not hidden
+        assert classes in ("num score", "num gscore"), classes  # never off, never v-*
+        assert ink != "rgb(204, 204, 204)"  # the dimmed colour of td.off
+        assert background in ("rgba(0, 0, 0, 0)", "rgb(246, 248, 250)"), background
+    browser.click("input[name='verdict'][value='unknown']")
+    browser.click("input[name='verdict'][value='met']")  # GB has nothing left to show
+    assert browser.js("document.querySelector(\"tr[data-j='GB']\").hidden") is True
+    assert browser.js(look) == before  # the row is hidden, its cells untouched
+    assert browser.js("document.querySelector(\"tr[data-j='FR'] td.cell.off\")") is None
+    browser.click("input[name='verdict'][value='gap']")
+    browser.click("input[name='verdict'][value='not_applicable']")
+    assert browser.js("document.querySelectorAll('#matrix td.cell.off').length") == 4
+    assert browser.js(look) == before
+    footer = browser.js(
+        "Array.from(document.querySelectorAll('#matrix tfoot td.gscore, #matrix tfoot td.score'))"
+        ".filter(function (td) { return td.offsetParent !== null; })"
+        ".map(function (td) { return td.textContent; })"
+    )
+    assert footer == ["25%", "50%", "0%"]
+    assert browser.errors() == []
+
+
+def test_click_on_a_score_cell_opens_nothing(
+    browser: Browser, tmp_path: Path, example_report: lexgap.Report
+) -> None:
+    """Score cells (rows, footer, headers) are not buttons: a click leaves the panel shut,
+    and with the panel open on a verdict cell, it stays on that cell."""
+    browser.open(_page(tmp_path, example_report))
+    for selector in (
+        "tr[data-j='GB'] td.gscore[data-group='0']",
+        "tr[data-j='FR'] td.gscore[data-group='1']",
+        "#matrix tfoot td.gscore[data-group='0']",
+        "#matrix-overall",
+        "#matrix th.gscore[data-group='1']",
+    ):
+        browser.click(selector)
+        assert browser.js("document.getElementById('detail').hidden") is True, selector
+    assert browser.js("document.querySelectorAll('#matrix .selected').length") == 0
+    browser.click("tr[data-j='FR'] td.cell[data-col='0']")
+    assert browser.js("document.getElementById('detail').getAttribute('data-result')") == "2"
+    browser.click("tr[data-j='GB'] td.gscore[data-group='0']")
+    assert browser.js("document.getElementById('detail').getAttribute('data-result')") == "2"
+    assert browser.js("document.querySelector('#matrix .selected').getAttribute('data-i')") == "2"
+    assert browser.js("document.querySelectorAll('#matrix .gscore[tabindex]').length") == 0
     assert browser.errors() == []
 
 
 def test_scores_per_jurisdiction_group_and_overall(
     browser: Browser, tmp_path: Path, example_report: lexgap.Report
 ) -> None:
-    """The matrix shows each jurisdiction's weighted score; the group table the rest."""
+    """The matrix shows each jurisdiction's overall and per-group scores; so does the table."""
     browser.open(_page(tmp_path, example_report))
 
     def pct(score: float | None) -> str:
@@ -302,6 +397,18 @@ def test_scores_per_jurisdiction_group_and_overall(
     )
     assert shown == [[code, pct(s.score)] for code, s in summary.items()]
     groups = example_report.group_summary()
+    in_matrix = browser.js(
+        "Array.from(document.querySelectorAll('#matrix tbody tr')).map(function (tr) {"
+        " return Array.from(tr.querySelectorAll('td.gscore')).map(function (td) {"
+        " return td.textContent; }); })"
+    )
+    assert in_matrix == [
+        [pct(groups[code]["Strengthen cooperation"].score), pct(groups[code][""].score)]
+        for code in summary
+    ]
+    assert browser.js("document.getElementById('matrix-overall').textContent") == pct(
+        example_report.overall().score
+    )
     table = browser.js(
         "Array.from(document.querySelectorAll('#group-scores tbody tr')).map(function (tr) {"
         " return Array.from(tr.querySelectorAll('td')).map(function (td) {"
@@ -354,6 +461,8 @@ def test_print_layout_hides_controls_and_keeps_the_report(
     assert browser.js(display % "'#filters, #detail'") == ["none", "none"]
     for selector in ("'#matrix'", "'#group-scores'", "'#criteria'"):
         assert browser.js(display % selector) == ["table"]
+    assert "none" not in browser.js(display % "'#matrix .gscore'")
+    assert browser.js(display % "'#matrix tfoot'") == ["table-row-group"]  # printed once
     assert "none" not in browser.js(display % "'.finding'")
     colour = browser.js(
         "getComputedStyle(document.querySelector('#matrix td.v-gap')).printColorAdjust"

@@ -238,6 +238,138 @@ def test_html_matrix_has_a_cell_per_result(example_report: lexgap.Report) -> Non
         assert attrs["data-v"] == r["verdict"]
 
 
+class _Matrix(html.parser.HTMLParser):
+    """The rows of ``#matrix`` by section: each cell as (tag, attrs, text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: dict[str, list[list[tuple[str, dict[str, str | None], str]]]] = {
+            "thead": [], "tbody": [], "tfoot": []
+        }
+        self._in_matrix = False
+        self._section = ""
+        self._cell: list[Any] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table":
+            self._in_matrix = a.get("id") == "matrix"
+        elif self._in_matrix and tag in self.rows:
+            self._section = tag
+        elif self._in_matrix and tag == "tr":
+            self.rows[self._section].append([])
+        elif self._in_matrix and tag in ("td", "th"):
+            self._cell = [tag, a, ""]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._in_matrix = False
+        elif self._in_matrix and tag in ("td", "th") and self._cell is not None:
+            self.rows[self._section][-1].append((self._cell[0], self._cell[1], self._cell[2]))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell[2] += data
+
+
+def _classes(attrs: dict[str, str | None]) -> list[str]:
+    return (attrs.get("class") or "").split()
+
+
+def _pct(summary: Any) -> str:
+    """The page's rendering of a score, from the report's own numbers."""
+    score = None if summary is None else summary.score
+    return "n/a" if score is None else f"{score * 100:.0f}%"
+
+
+@pytest.mark.parametrize("case", ["example", "example-gaps-only", "hostile"])
+def test_html_matrix_has_a_score_column_per_group(
+    example_report: lexgap.Report, hostile_report: lexgap.Report, case: str
+) -> None:
+    """Each group's block ends in a "group score" column: one cell per jurisdiction with its
+    group_summary() score (n/a where nothing is met or gap), and one in the footer row with
+    the group's score over all jurisdictions beside the overall score. Score cells are not
+    verdict cells (no data-i, data-v or data-col, no verdict colour, not clickable)."""
+    report = hostile_report if case == "hostile" else example_report
+    subset = [r for r in report.results if r.verdict.value == "gap"]
+    out = render(report, "html", **({"results": subset} if case.endswith("gaps-only") else {}))
+    m = _Matrix()
+    m.feed(out)
+    m.close()
+    groups = list(dict.fromkeys(c.group or "" for c in report.pack.criteria))
+    width = {g: sum(1 for c in report.pack.criteria if (c.group or "") == g) for g in groups}
+
+    top, second = m.rows["thead"]
+    group_heads = [a for t, a, _ in top if "group" in _classes(a)]
+    assert [int(a["colspan"] or "") for a in group_heads] == [width[g] + 1 for g in groups]
+    # the second header row: each group's criteria, then its score column, named for it
+    expected_heads: list[str] = []
+    for n, g in enumerate(groups):
+        expected_heads += ["crit"] * width[g] + [f"gscore:{n}"]
+    kinds = [
+        f"gscore:{a['data-group']}" if "gscore" in _classes(a) else "crit" for _, a, _ in second
+    ]
+    assert kinds == expected_heads
+    for n, g in enumerate(groups):
+        head = next(text for _, a, text in second if a.get("data-group") == str(n))
+        assert "group score" in head and (g or "without a group") in head
+
+    summary = report.summary()
+    per_group = report.group_summary()
+    assert [a["data-j"] for a in _row_attrs(out)] == [j.code for j in report.jurisdictions]
+    body = m.rows["tbody"]
+    assert len(body) == len(report.jurisdictions)
+    for row, j in zip(body, report.jurisdictions, strict=True):
+        scores = [(a, text) for _, a, text in row if "gscore" in _classes(a)]
+        assert [a["data-group"] for a, _ in scores] == [str(n) for n in range(len(groups))]
+        assert [text for _, text in scores] == [_pct(per_group[j.code].get(g)) for g in groups]
+        for a, _ in scores:
+            assert not {"cell", "empty", "off"} & set(_classes(a))
+            assert not any(c.startswith("v-") for c in _classes(a))
+            assert not {"data-i", "data-v", "data-col", "tabindex", "role"} & set(a)
+        # a group's score column comes right after its last criterion
+        before = [_classes(row[k - 1][1]) for k, c in enumerate(row) if "gscore" in _classes(c[1])]
+        assert all("cell" in c or "empty" in c for c in before)
+        assert "score" in _classes(row[1][1]) and row[1][2] == _pct(summary[j.code])
+
+    (foot,) = m.rows["tfoot"]
+    assert foot[0][0] == "th" and foot[0][2] == "All jurisdictions"
+    assert foot[1][2] == _pct(report.overall())
+    totals = [text for _, a, text in foot if "gscore" in _classes(a)]
+    assert totals == [_pct(_summary_of(report, g)) for g in groups]
+    # every matrix row has as many cells as the header has columns
+    columns = 2 + sum(width[g] + 1 for g in groups)
+    assert {len(r) for r in [*body, foot]} == {columns}
+    assert len(second) == columns - 2
+
+
+def _summary_of(report: lexgap.Report, group: str) -> Any:
+    from lexgap.results import Summary
+
+    return Summary.of([r for r in report.results if (r.group or "") == group])
+
+
+def _row_attrs(out: str) -> list[dict[str, str | None]]:
+    p = _parse_html(out)
+    return [a for t, a in p.tags if t == "tr" and "data-j" in a]
+
+
+def test_html_matrix_scores_of_the_example(example_report: lexgap.Report) -> None:
+    """The example's figures as a reader checks them by hand: GB met the one criterion of
+    "Strengthen cooperation" (100%) and is unknown on the other (n/a); FR has two gaps (0%);
+    over both, the group is half met (50%), the rest 0%, overall 25%."""
+    m = _Matrix()
+    m.feed(render(example_report, "html"))
+    m.close()
+
+    def scores(row: list[tuple[str, dict[str, str | None], str]]) -> list[str]:
+        return [text for _, a, text in row if {"score", "gscore"} & set(_classes(a))]
+
+    assert [scores(r) for r in m.rows["tbody"]] == [["100%", "100%", "n/a"], ["0%", "0%", "0%"]]
+    assert scores(m.rows["tfoot"][0]) == ["25%", "50%", "0%"]
+
+
 def test_html_escapes_hostile_strings(hostile_report: lexgap.Report) -> None:
     """Markup from packs and facts is text; the JSON block cannot be broken out of."""
     out = render(hostile_report, "html")

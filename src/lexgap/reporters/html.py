@@ -3,10 +3,13 @@
 The page has no external resources: CSS and JS are inline and a Content-Security-Policy
 allows only those two blocks (by hash), so nothing is fetched and nothing injected can
 run. Jurisdictions are rows and criteria columns, grouped by ``group``; each cell is
-coloured and marked by verdict (readable in black and white), with per-jurisdiction,
-per-group and overall weighted scores. Filters by verdict, severity and group; a click on
-a cell opens its explanation. Gaps and unknowns are also written out below the matrix,
-so the page reads and prints without JavaScript.
+coloured and marked by verdict (readable in black and white). Scores sit in the matrix
+itself: an overall column per jurisdiction, a "group score" column closing each group's
+block, and a footer row with each group's score over all jurisdictions and the overall
+score, so a reader sees where a country falls short without a second table (the "Scores
+by group" table repeats them for print). Filters by verdict, severity and group; a click
+on a cell opens its explanation. Gaps and unknowns are also written out below the
+matrix, so the page reads and prints without JavaScript.
 
 Safety: every pack or fact string goes through :func:`esc` (``html.escape`` after
 replacing control characters); the data for the explanation panel is JSON in a
@@ -23,7 +26,6 @@ import hashlib
 import html
 import json
 import re
-from collections import Counter
 from typing import Any
 
 from lexgap.results import FactUse, Report, Result, Summary
@@ -129,6 +131,15 @@ thead th { background: #f6f8fa; }
 .v-unknown { background: var(--unknown); color: var(--unknown-ink); }
 .v-not_applicable { background: var(--na); color: var(--na-ink); }
 #matrix td.off { background: #fff; color: #ccc; }
+#matrix th.gscore { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap;
+  font-size: .75rem; font-style: italic; padding: .4rem .15rem; }
+#matrix .gscore { background: #f6f8fa; border-right: 2px solid #8c959f; width: 3.2rem; }
+#matrix td.gscore, #matrix td.score { font-size: .85rem; font-weight: 600; }
+#matrix tfoot th, #matrix tfoot td { background: #f6f8fa; border-top: 2px solid #8c959f;
+  font-weight: 600; text-align: left; }
+#matrix tfoot td.num { text-align: right; }
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  white-space: nowrap; }
 .badge { display: inline-block; padding: 0 .4rem; border-radius: .6rem; font-size: .85em; }
 .controls { display: flex; flex-wrap: wrap; gap: 1rem; margin: 1rem 0; }
 .controls fieldset { border: 1px solid var(--line); border-radius: .3rem; padding: .3rem .6rem; }
@@ -153,6 +164,7 @@ dl.kv dt { font-weight: 600; } dl.kv dd { margin: 0; overflow-wrap: anywhere; }
   .v-met, .v-gap, .v-unknown, .v-not_applicable, #matrix td.off {
     -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   thead { display: table-header-group; }
+  tfoot { display: table-row-group; }
   tr, .finding { break-inside: avoid; }
   a { color: inherit; }
   .wrap { overflow: visible; }
@@ -280,22 +292,31 @@ JS = r"""
     var colOn = criteria.map(function (c) {
       return !!severities[c.severity] && !!groups[String(c.group_index)];
     });
-    document.querySelectorAll("#matrix th.crit").forEach(function (th) {
-      th.hidden = !colOn[Number(th.getAttribute("data-col"))];
+    var shown = {};
+    criteria.forEach(function (c, k) {
+      var g = String(c.group_index);
+      shown[g] = (shown[g] || 0) + (colOn[k] ? 1 : 0);
+    });
+    // NOTE: every column-bound element carries data-col (criterion) or data-group (a
+    // group's score column); a score column goes with its group's last visible criterion,
+    // and the group header spans the visible criteria plus that score column.
+    document.querySelectorAll("#matrix [data-col]").forEach(function (e) {
+      e.hidden = !colOn[Number(e.getAttribute("data-col"))];
+    });
+    document.querySelectorAll("#matrix .gscore").forEach(function (e) {
+      e.hidden = !shown[e.getAttribute("data-group")];
     });
     document.querySelectorAll("#matrix th.group").forEach(function (th) {
-      var g = th.getAttribute("data-group"), n = 0;
-      criteria.forEach(function (c, k) {
-        if (String(c.group_index) === g && colOn[k]) { n += 1; }
-      });
+      var n = shown[th.getAttribute("data-group")] || 0;
       th.hidden = n === 0;
-      if (n > 0) { th.colSpan = n; }
+      if (n > 0) { th.colSpan = n + 1; }
     });
+    // NOTE: only verdict cells answer the verdict filter; score cells are never dimmed
+    // and do not keep a row visible.
     document.querySelectorAll("#matrix tbody tr").forEach(function (tr) {
       var any = false;
       tr.querySelectorAll("td.cell").forEach(function (td) {
         var on = colOn[Number(td.getAttribute("data-col"))];
-        td.hidden = !on;
         var match = !!verdicts[td.getAttribute("data-v")];
         td.classList.toggle("off", !match);
         if (on && match) { any = true; }
@@ -318,6 +339,12 @@ JS = r"""
 def _groups(report: Report) -> list[str]:
     """Criterion groups in pack order of first appearance ("" for criteria without one)."""
     return list(dict.fromkeys(c.group or "" for c in report.pack.criteria))
+
+
+def _group_name(group: str) -> str:
+    """A group as named in a score's title or label, escaped; criteria without a group are
+    named as such (an empty name would leave "weighted score of group" dangling)."""
+    return f"group {esc(group)}" if group else "criteria without a group"
 
 
 def _fact(f: FactUse) -> str:
@@ -381,6 +408,17 @@ def render(report: Report, results: list[Result] | None = None, **_: Any) -> str
     summary = report.summary()
     group_summary = report.group_summary()
     overall = report.overall()
+    # NOTE: results grouped once; filtering all results per group or per criterion was
+    # quadratic (5,000 criteria x 200 jurisdictions would not finish).
+    by_group: dict[str, list[Result]] = {}
+    by_criterion: dict[str, list[Result]] = {}
+    for r in report.results:
+        by_group.setdefault(r.group or "", []).append(r)
+        by_criterion.setdefault(r.criterion, []).append(r)
+    group_total = {g: Summary.of(by_group.get(g, [])) for g in groups}
+    cols_of: dict[str, list[int]] = {}
+    for k in ordered_cols:
+        cols_of.setdefault(criteria[k].group or "", []).append(k)
 
     data = {
         "pack": {
@@ -444,46 +482,74 @@ def render(report: Report, results: list[Result] | None = None, **_: Any) -> str
     p.append("</fieldset></form>")
 
     # matrix
+    # NOTE: each group's block of columns is its criteria then one "group score" column
+    # (class gscore, data-group, no data-col/data-i/data-v), so the script's column
+    # filters find it by group and its verdict filter and click handler never see it.
     p.append("<h2>Matrix</h2>")
     p.append('<div class="wrap"><table id="matrix">')
-    p.append("<thead><tr><th rowspan=\"2\">Jurisdiction</th><th rowspan=\"2\">Score</th>")
-    width = Counter(c.group or "" for c in criteria)
+    p.append("<thead><tr><th rowspan=\"2\">Jurisdiction</th><th rowspan=\"2\">Overall score</th>")
     for g in groups:
-        n = width[g]
         label = esc(g) if g else "(no group)"
-        p.append(f'<th class="group" colspan="{n}" data-group="{group_index[g]}">{label}</th>')
-    p.append("</tr><tr>")
-    for k in ordered_cols:
-        c = criteria[k]
         p.append(
-            f'<th class="crit sev-{esc(c.severity)}" data-col="{k}" scope="col" '
-            f'title="{esc(c.title)}">{esc(c.path)}</th>'
+            f'<th class="group" colspan="{len(cols_of[g]) + 1}" '
+            f'data-group="{group_index[g]}">{label}</th>'
+        )
+    p.append("</tr><tr>")
+    for g in groups:
+        for k in cols_of[g]:
+            c = criteria[k]
+            p.append(
+                f'<th class="crit sev-{esc(c.severity)}" data-col="{k}" scope="col" '
+                f'title="{esc(c.title)}">{esc(c.path)}</th>'
+            )
+        p.append(
+            f'<th class="gscore" data-group="{group_index[g]}" scope="col" '
+            f'title="Weighted score of {_group_name(g)}">group score'
+            f'<span class="sr">: {_group_name(g)}</span></th>'
         )
     p.append("</tr></thead><tbody>")
     for j in report.jurisdictions:
         s = summary.get(j.code)
+        gs = group_summary.get(j.code, {})
         p.append(
             f'<tr data-j="{esc(j.code)}"><th scope="row">{bdi(j.name)} '
             f'<span class="code">({esc(j.code)})</span></th>'
             f'<td class="num score">{_score(s)}</td>'
         )
-        for k in ordered_cols:
-            c = criteria[k]
-            i = index_of.get((j.code, c.path))
-            if i is None:
-                p.append(f'<td class="empty" data-col="{k}"></td>')
-                continue
-            v = chosen[i].verdict.value
+        for g in groups:
+            for k in cols_of[g]:
+                c = criteria[k]
+                i = index_of.get((j.code, c.path))
+                if i is None:
+                    p.append(f'<td class="empty" data-col="{k}"></td>')
+                    continue
+                v = chosen[i].verdict.value
+                p.append(
+                    f'<td class="cell v-{v}" data-i="{i}" data-col="{k}" data-v="{v}" '
+                    f'tabindex="0" role="button" title="{esc(c.path)}: {_LABEL[v]}" '
+                    f'aria-label="{esc(j.code)} {esc(c.path)}: {_LABEL[v]}">{_MARK[v]}</td>'
+                )
             p.append(
-                f'<td class="cell v-{v}" data-i="{i}" data-col="{k}" data-v="{v}" tabindex="0" '
-                f'role="button" title="{esc(c.path)}: {_LABEL[v]}" '
-                f'aria-label="{esc(j.code)} {esc(c.path)}: {_LABEL[v]}">{_MARK[v]}</td>'
+                f'<td class="num gscore" data-group="{group_index[g]}" '
+                f'title="{esc(j.code)}: weighted score of {_group_name(g)}">'
+                f"{_score(gs.get(g))}</td>"
             )
         p.append("</tr>")
-    p.append("</tbody></table></div>")
+    p.append('</tbody><tfoot><tr><th scope="row">All jurisdictions</th>')
+    p.append(f'<td class="num score" id="matrix-overall">{_score(overall)}</td>')
+    for g in groups:
+        p.extend(f'<td class="empty" data-col="{k}"></td>' for k in cols_of[g])
+        p.append(
+            f'<td class="num gscore" data-group="{group_index[g]}" '
+            f'title="All jurisdictions: weighted score of {_group_name(g)}">'
+            f"{_score(group_total[g])}</td>"
+        )
+    p.append("</tr></tfoot></table></div>")
     p.append(
         '<p class="note">'
         + " ".join(f'<span class="badge v-{v}">{_MARK[v]} {_LABEL[v]}</span>' for v in VERDICTS)
+        + " The <em>group score</em> column closing each group is that group's weighted "
+        "score; the last row gives it over all jurisdictions."
         + ' <span class="screen-only">Click a cell for its explanation.</span></p>'
     )
 
@@ -499,16 +565,9 @@ def render(report: Report, results: list[Result] | None = None, **_: Any) -> str
         for g in groups:
             p.append(f'<td class="num">{_score(gs.get(g))}</td>')
         p.append(f'<td class="num">{_score(summary.get(j.code))}</td></tr>')
-    # NOTE: results grouped once; filtering all results per group or per criterion was
-    # quadratic (5,000 criteria x 200 jurisdictions would not finish).
-    by_group: dict[str, list[Result]] = {}
-    by_criterion: dict[str, list[Result]] = {}
-    for r in report.results:
-        by_group.setdefault(r.group or "", []).append(r)
-        by_criterion.setdefault(r.criterion, []).append(r)
     p.append("<tr><th scope=\"row\">All jurisdictions</th>")
     for g in groups:
-        p.append(f'<td class="num">{_score(Summary.of(by_group.get(g, [])))}</td>')
+        p.append(f'<td class="num">{_score(group_total[g])}</td>')
     p.append(f'<td class="num">{_score(overall)}</td></tr></tbody></table></div>')
 
     # criteria legend
