@@ -358,3 +358,19 @@ def test_a_mistyped_built_in_pack_name_is_named_with_the_ones_there_are(tmp_path
     assert "weprotect-cta-2024" in out.stderr and "vocabulary" not in out.stderr
     missing = lexgap("check", "missing.lexgap", str(facts), cwd=tmp_path)
     assert missing.returncode == 2 and "error[unreadable]" in missing.stderr
+
+
+def test_a_jurisdiction_given_twice_names_the_file_it_came_from_first(tmp_path: Path) -> None:
+    """Two files with one code: one error at the second, naming the first; the same file
+    named twice says so."""
+    pack = tmp_path / "p.lexgap"
+    pack.write_text('pack p { title "p" }\nfact f: bool\ncriterion c { title "c" require f }\n')
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for path in (first, second):
+        path.write_text("jurisdiction: XA\nname: X\nfacts:\n  f: true\n", encoding="utf-8")
+    out = lexgap("check", str(pack), str(first), str(second))
+    assert out.returncode == 2
+    assert f"{second}:1:1: error[duplicate-jurisdiction]" in out.stderr
+    assert f"given twice (first in {first})" in out.stderr
+    twice = lexgap("check", str(pack), str(first), str(first))
+    assert "given twice (the same file named twice)" in twice.stderr

@@ -77,7 +77,7 @@ def read_paths(
     out: list[Jurisdiction] = []
     problems: list[Diagnostic] = []
     sources: dict[str, str] = {}
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # code -> the file it came from first
     for group in groups:
         if isinstance(group, FactsError):
             problems.extend(group.diagnostics)
@@ -96,16 +96,19 @@ def read_paths(
         if failed:
             continue
         for j in loaded:
-            if j.code in seen:
+            first = seen.get(j.code)
+            if first is not None:
+                where = "the same file named twice" if first == j.file else f"first in {first}"
                 problems.append(
                     Diagnostic(
                         "duplicate-jurisdiction",
-                        f"jurisdiction {j.code} is given twice",
+                        f"jurisdiction {j.code} is given twice ({where})",
                         Span.point(j.file, 1, 1),
+                        hint="name each fact file once; one jurisdiction per code",
                     )
                 )
                 continue
-            seen.add(j.code)
+            seen[j.code] = j.file
             out.append(j)
     if problems:
         raise FactsError(problems, sources)
