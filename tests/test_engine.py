@@ -470,3 +470,34 @@ def test_a_list_literal_with_an_unknown_fact_item_is_unknown_as_a_whole(backend:
         ("k3", "met"),
     ]
     assert results[0].missing == ["m"]
+
+
+@pytest.mark.parametrize(
+    ("require", "facts", "steps"),
+    [
+        ("not a", {"a": True}, ["a must become false"]),
+        ("not (n > 3)", {"n": 5}, ["n must be at most 3 (is 5)"]),
+        ("not (e in [x, y])", {"e": "x"}, ["e must not be one of [x, y] (is x)"]),
+        (
+            "not (a and n >= 2)",
+            {"a": True, "n": 3},
+            ["any one of: a must become false; or n must be less than 2 (is 3)"],
+        ),
+        ("not (a or b)", {"a": True, "b": False}, ["a must become false"]),
+        ("not not a", {"a": False}, ["a must become true"]),
+        (
+            "a implies b",
+            {"a": True, "b": False},
+            ["any one of: a must become false; or b must become true"],
+        ),
+        ('not (s == "x")', {"s": "x"}, ['s must not be "x" (is "x")']),
+    ],
+)
+def test_to_close_goes_through_not_and_implies(
+    require: str, facts: dict[str, Any], steps: list[str]
+) -> None:
+    """What would close a gap is derived through `not` (the negated comparison, De Morgan
+    for and/or) and `implies` (its condition false, or its consequence true)."""
+    result = run(f'criterion k {{ title "k" require {require} }}', facts)
+    assert result.verdict.value == "gap"
+    assert result.to_close == steps

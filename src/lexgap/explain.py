@@ -176,14 +176,10 @@ class Explainer:
             return []
         return self._close(criterion.require, {})
 
-    def _close(self, node: ir.Expr, done: dict[str, list[str]]) -> list[str]:
+    def _close(self, node: ir.Expr, done: dict[tuple[str, bool], list[str]]) -> list[str]:
+        """Steps that would make ``node`` (now false) true."""
         if isinstance(node, ir.DefRef) and isinstance(node.type, BoolType):
-            # NOTE: memoised, and steps and options are de-duplicated and bounded, so that
-            # definitions used many times cannot make the advice exponentially long.
-            if node.path not in done:
-                done[node.path] = []  # NOTE: placeholder; checked packs have no cycles
-                done[node.path] = self._close(self._body(node), done)
-            return done[node.path]
+            return self._through(node, True, done)
         if isinstance(node, ir.And):
             steps: list[str] = []
             for operand in node.operands:
@@ -191,16 +187,12 @@ class Explainer:
                     steps.extend(s for s in self._close(operand, done) if s not in steps)
             return steps
         if isinstance(node, ir.Or):
-            options: list[str] = []
-            for o in node.operands:
-                option = " and ".join(self._close(o, done)) or o.text
-                if len(option) > MAX_STEP_CHARS:
-                    option = o.text  # NOTE: no longer than the pack's own source
-                if option not in options:
-                    options.append(option)
-            return ["any one of: " + "; or ".join(options)]
-        if isinstance(node, ir.Not) and isinstance(node.operand, ir.FactRef):
-            return [f"{node.operand.path} must become false"]
+            return self._any_of([(o, True) for o in node.operands], done)
+        if isinstance(node, ir.Not):
+            return self._open(node.operand, done)
+        if isinstance(node, ir.Implies):
+            # NOTE: false means left true and right false; either change closes it.
+            return self._any_of([(node.left, False), (node.right, True)], done)
         if isinstance(node, ir.FactRef):
             return [f"{node.path} must become true"]
         if isinstance(node, ir.Known):
@@ -213,6 +205,59 @@ class Explainer:
                 ]
         return [f"`{node.text}` must hold"]
 
+    def _open(self, node: ir.Expr, done: dict[tuple[str, bool], list[str]]) -> list[str]:
+        """Steps that would make ``node`` (now true) false: what closes a ``not``."""
+        if isinstance(node, ir.DefRef) and isinstance(node.type, BoolType):
+            return self._through(node, False, done)
+        if isinstance(node, ir.Not):
+            return self._close(node.operand, done)
+        if isinstance(node, ir.And):
+            return self._any_of([(o, False) for o in node.operands], done)
+        if isinstance(node, ir.Or):
+            steps: list[str] = []
+            for operand in node.operands:
+                if self.value(operand) is True:
+                    steps.extend(s for s in self._open(operand, done) if s not in steps)
+            return steps
+        if isinstance(node, ir.FactRef):
+            return [f"{node.path} must become false"]
+        if isinstance(node, ir.Binary) and isinstance(node.left, ir.FactRef | ir.DefRef):
+            bound = _BOUND.get(_NEGATED.get(node.op, ""))
+            if bound is not None:
+                return [
+                    f"{node.left.path} must {bound} {node.right.text} (is {self.show(node.left)})"
+                ]
+        return [f"`{node.text}` must not hold"]
+
+    def _any_of(
+        self, choices: list[tuple[ir.Expr, bool]], done: dict[tuple[str, bool], list[str]]
+    ) -> list[str]:
+        """One step offering alternatives: each makes ``expr`` true (True) or false (False)."""
+        options: list[str] = []
+        for operand, make_true in choices:
+            steps = self._close(operand, done) if make_true else self._open(operand, done)
+            fallback = operand.text if make_true else f"not {operand.text}"
+            option = " and ".join(steps) or fallback
+            if len(option) > MAX_STEP_CHARS:
+                option = fallback  # NOTE: no longer than the pack's own source
+            if option not in options:
+                options.append(option)
+        if len(options) == 1:
+            return [options[0]]
+        return ["any one of: " + "; or ".join(options)]
+
+    def _through(
+        self, node: ir.DefRef, make_true: bool, done: dict[tuple[str, bool], list[str]]
+    ) -> list[str]:
+        # NOTE: memoised, and steps and options are de-duplicated and bounded, so that
+        # definitions used many times cannot make the advice exponentially long.
+        key = (node.path, make_true)
+        if key not in done:
+            done[key] = []  # NOTE: placeholder; checked packs have no cycles
+            body = self._body(node)
+            done[key] = self._close(body, done) if make_true else self._open(body, done)
+        return done[key]
+
 
 _BOUND = {
     "<=": "be at most",
@@ -224,4 +269,16 @@ _BOUND = {
     "in": "be one of",
     "notin": "not be one of",
     "contains": "include",
+}
+
+#: The comparison that holds exactly when ``op`` does not (for what closes a ``not``).
+_NEGATED = {
+    "<=": ">",
+    "<": ">=",
+    ">=": "<",
+    ">": "<=",
+    "==": "!=",
+    "!=": "==",
+    "in": "notin",
+    "notin": "in",
 }
