@@ -88,11 +88,8 @@ def _load_pack(name: str) -> Any:
         # NOTE: a bare word that is neither a file nor a built-in pack is most likely a
         # mistyped pack name: say which names there are.
         from lexgap.build import suggest
-        from lexgap.resources import packs_dir
 
-        folder = packs_dir()
-        names = sorted(p.stem for p in folder.glob("*.lexgap")) if folder else []
-        names = [n for n in names if n != "vocabulary"]
+        names = [Path(p).stem for p in _builtin_pack_files()]
         hint = suggest(name, set(names))
         _usage(
             f"no pack file or built-in pack '{name}'"
@@ -547,16 +544,13 @@ def report(
     from lexgap.evaluate import evaluate
     from lexgap.fileio import write_atomically
     from lexgap.reporters import FORMATS, render
-    from lexgap.resources import packs_dir
 
     if fmt not in FORMATS:
         _usage(f"unknown format '{fmt}': choose one of {', '.join(sorted(FORMATS))}")
     date = parse_date_option(as_of)
     names = list(pack_names)
     if not names:
-        folder = packs_dir()
-        names = [str(p) for p in sorted(folder.glob("*.lexgap"))] if folder else []
-        names = [n for n in names if _has_pack_header(n)]
+        names = _builtin_pack_files()
     if not names:
         _usage("no packs to run")
     jurisdictions = _load_paths(paths)
@@ -593,6 +587,15 @@ def report(
         _not_an_input(index, inputs)
         write_atomically(index, render_index(written))
         click.echo(f"{index}: an index of the {len(written)} reports")
+
+
+def _builtin_pack_files() -> list[str]:
+    """The built-in packs' files, sorted; a shared vocabulary (no pack block) is not one."""
+    from lexgap.resources import packs_dir
+
+    folder = packs_dir()
+    files = [str(p) for p in sorted(folder.glob("*.lexgap"))] if folder else []
+    return [f for f in files if _has_pack_header(f)]
 
 
 def _has_pack_header(path: str) -> bool:
