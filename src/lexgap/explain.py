@@ -7,7 +7,7 @@ with its verdict. The rules are the contract's section 5.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from lexgap import ir
@@ -174,60 +174,56 @@ class Explainer:
         """Plain-language steps that would turn the gap into met, where derivable."""
         if verdict != "gap":
             return []
-        return self._close(criterion.require, {})
+        return self._steps(criterion.require, True, {})
 
-    def _close(self, node: ir.Expr, done: dict[tuple[str, bool], list[str]]) -> list[str]:
-        """Steps that would make ``node`` (now false) true."""
+    def _steps(
+        self, node: ir.Expr, make_true: bool, done: dict[tuple[str, bool], list[str]]
+    ) -> list[str]:
+        """Steps that would make ``node`` true (``make_true``) or false: one walk for both
+        polarities, so ``not`` is just the other polarity of its operand."""
         if isinstance(node, ir.DefRef) and isinstance(node.type, BoolType):
-            return self._through(node, True, done)
-        if isinstance(node, ir.And):
-            steps: list[str] = []
-            for operand in node.operands:
-                if self.value(operand) is False:
-                    steps.extend(s for s in self._close(operand, done) if s not in steps)
-            return steps
-        if isinstance(node, ir.Or):
-            return self._any_of([(o, True) for o in node.operands], done)
+            # NOTE: memoised, and steps and options are de-duplicated and bounded, so that
+            # definitions used many times cannot make the advice exponentially long.
+            key = (node.path, make_true)
+            if key not in done:
+                done[key] = []  # NOTE: placeholder; checked packs have no cycles
+                done[key] = self._steps(self._body(node), make_true, done)
+            return done[key]
         if isinstance(node, ir.Not):
-            return self._open(node.operand, done)
-        if isinstance(node, ir.Implies):
+            return self._steps(node.operand, not make_true, done)
+        if isinstance(node, ir.And | ir.Or):
+            # NOTE: a false `and` (or a true `or`) changes when every operand holding it
+            # there changes; the other way round, any one operand is enough.
+            if isinstance(node, ir.And) == make_true:
+                return self._all_of(node.operands, make_true, done)
+            return self._any_of([(o, make_true) for o in node.operands], done)
+        if isinstance(node, ir.Implies) and make_true:
             # NOTE: false means left true and right false; either change closes it.
             return self._any_of([(node.left, False), (node.right, True)], done)
         if isinstance(node, ir.FactRef):
-            return [f"{node.path} must become true"]
-        if isinstance(node, ir.Known):
+            return [f"{node.path} must become {'true' if make_true else 'false'}"]
+        if isinstance(node, ir.Known) and make_true:
             return [f"{node.target.path} must be stated (it is unknown)"]
         if isinstance(node, ir.Binary) and isinstance(node.left, ir.FactRef | ir.DefRef):
-            bound = _BOUND.get(node.op)
+            bound = _BOUND.get(node.op if make_true else _NEGATED.get(node.op, ""))
             if bound is not None:
                 return [
                     f"{node.left.path} must {bound} {node.right.text} (is {self.show(node.left)})"
                 ]
-        return [f"`{node.text}` must hold"]
+        return [f"`{node.text}` must {'hold' if make_true else 'not hold'}"]
 
-    def _open(self, node: ir.Expr, done: dict[tuple[str, bool], list[str]]) -> list[str]:
-        """Steps that would make ``node`` (now true) false: what closes a ``not``."""
-        if isinstance(node, ir.DefRef) and isinstance(node.type, BoolType):
-            return self._through(node, False, done)
-        if isinstance(node, ir.Not):
-            return self._close(node.operand, done)
-        if isinstance(node, ir.And):
-            return self._any_of([(o, False) for o in node.operands], done)
-        if isinstance(node, ir.Or):
-            steps: list[str] = []
-            for operand in node.operands:
-                if self.value(operand) is True:
-                    steps.extend(s for s in self._open(operand, done) if s not in steps)
-            return steps
-        if isinstance(node, ir.FactRef):
-            return [f"{node.path} must become false"]
-        if isinstance(node, ir.Binary) and isinstance(node.left, ir.FactRef | ir.DefRef):
-            bound = _BOUND.get(_NEGATED.get(node.op, ""))
-            if bound is not None:
-                return [
-                    f"{node.left.path} must {bound} {node.right.text} (is {self.show(node.left)})"
-                ]
-        return [f"`{node.text}` must not hold"]
+    def _all_of(
+        self,
+        operands: Sequence[ir.Expr],
+        make_true: bool,
+        done: dict[tuple[str, bool], list[str]],
+    ) -> list[str]:
+        """Every step of the operands that do not yet have the wanted value, once each."""
+        steps: list[str] = []
+        for operand in operands:
+            if self.value(operand) is (not make_true):
+                steps.extend(s for s in self._steps(operand, make_true, done) if s not in steps)
+        return steps
 
     def _any_of(
         self, choices: list[tuple[ir.Expr, bool]], done: dict[tuple[str, bool], list[str]]
@@ -235,9 +231,8 @@ class Explainer:
         """One step offering alternatives: each makes ``expr`` true (True) or false (False)."""
         options: list[str] = []
         for operand, make_true in choices:
-            steps = self._close(operand, done) if make_true else self._open(operand, done)
             fallback = operand.text if make_true else f"not {operand.text}"
-            option = " and ".join(steps) or fallback
+            option = " and ".join(self._steps(operand, make_true, done)) or fallback
             if len(option) > MAX_STEP_CHARS:
                 option = fallback  # NOTE: no longer than the pack's own source
             if option not in options:
@@ -245,18 +240,6 @@ class Explainer:
         if len(options) == 1:
             return [options[0]]
         return ["any one of: " + "; or ".join(options)]
-
-    def _through(
-        self, node: ir.DefRef, make_true: bool, done: dict[tuple[str, bool], list[str]]
-    ) -> list[str]:
-        # NOTE: memoised, and steps and options are de-duplicated and bounded, so that
-        # definitions used many times cannot make the advice exponentially long.
-        key = (node.path, make_true)
-        if key not in done:
-            done[key] = []  # NOTE: placeholder; checked packs have no cycles
-            body = self._body(node)
-            done[key] = self._close(body, done) if make_true else self._open(body, done)
-        return done[key]
 
 
 _BOUND = {
