@@ -319,10 +319,10 @@ def _echo_text(text: str) -> None:
 
 
 _VERDICT_STYLES = {
-    ": MET": "green",
-    ": GAP": "bold red",
-    ": UNKNOWN": "yellow",
-    ": NOT APPLICABLE": "dim",
+    "MET": "green",
+    "GAP": "bold red",
+    "UNKNOWN": "yellow",
+    "NOT APPLICABLE": "dim",
 }
 
 
@@ -340,7 +340,7 @@ def styled_lines(text: str) -> list[Any]:
         # spaces or colons, so a title or note that says ": GAP (as of" is left plain.
         heading = _HEADING.match(line)
         if heading:
-            style = _VERDICT_STYLES[": " + heading.group(1)]
+            style = _VERDICT_STYLES[heading.group(1)]
             rich_line.stylize(style, heading.start(1), heading.end(1))
         lines.append(rich_line)
     return lines
