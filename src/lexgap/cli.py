@@ -599,15 +599,12 @@ def _builtin_pack_files() -> list[str]:
 
 
 def _has_pack_header(path: str) -> bool:
-    from lexgap.load import parse_module, read_source
+    from lexgap.load import declares_pack
 
     try:
-        module, _ = parse_module(read_source(Path(path), path), path)
+        return declares_pack(path)
     except LexgapError:
         return True  # NOTE: let loading report the error rather than hiding the file.
-    from lexgap.ast import PackDecl
-
-    return any(isinstance(d, PackDecl) for d in module.decls)
 
 
 @cli.command()

@@ -40,12 +40,12 @@ def lint_pack(pack: Pack, strict: bool = False) -> Findings:
 
 def lint_paths(paths: Sequence[str], strict: bool = False) -> Findings:
     """Load each pack and lint it; a pack that fails to load contributes its errors."""
-    from lexgap.load import load_pack
+    from lexgap.load import declares_pack, load_pack
 
     findings = Findings()
     for path in paths:
         try:
-            if not _is_pack(path):
+            if not declares_pack(path):
                 _check_library(path)
                 continue
             pack = load_pack(path)
@@ -58,17 +58,6 @@ def lint_paths(paths: Sequence[str], strict: bool = False) -> Findings:
         findings.extend(found)
         findings.sources.update(found.sources)
     return findings
-
-
-def _is_pack(path: str) -> bool:
-    """Whether the file declares a pack (a shared vocabulary imported by packs does not)."""
-    from pathlib import Path
-
-    from lexgap.ast import PackDecl
-    from lexgap.load import parse_module, read_source
-
-    module, _ = parse_module(read_source(Path(path), path), path)
-    return any(isinstance(d, PackDecl) for d in module.decls)
 
 
 def _check_library(path: str) -> None:

@@ -37,6 +37,13 @@ def parse_module(text: str, filename: str) -> tuple[ast.Module, list[Diagnostic]
     return module, builder.diagnostics
 
 
+def declares_pack(path: str) -> bool:
+    """Whether the file has a ``pack`` block: a shared vocabulary that packs import does
+    not. Raises the file's own read and syntax errors."""
+    module, _ = parse_module(read_source(Path(path), path), path)
+    return any(isinstance(d, ast.PackDecl) for d in module.decls)
+
+
 def read_source(path: Path, display: str, span: Span | None = None) -> str:
     where = span or Span.point(display, 0, 0)
     try:
